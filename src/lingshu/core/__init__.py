@@ -1,0 +1,1 @@
+"""Contracts shared by every package: errors, registries, YAML loading, workspace, Context."""

@@ -1,0 +1,149 @@
+"""The embedded default engine: one DuckDB warehouse file per workspace.
+
+Spatial and full-text search come from the PyPI wheels ``duckdb-extension-spatial`` and
+``duckdb-extension-fts``. They are loaded by file path, with DuckDB's own autoinstall and
+autoload switched off, so nothing is ever fetched from the network (the bureau's intranet has none).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from lingshu.core.errors import EngineError
+from lingshu.engines.base import Capabilities, Column, Engine
+
+EXTENSION_WHEELS = {"spatial": "duckdb_extension_spatial", "fts": "duckdb_extension_fts"}
+
+
+def extension_path(name: str) -> Path:
+    """Where the installed wheel keeps the extension binary for this DuckDB version."""
+    package = EXTENSION_WHEELS[name]
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise EngineError(
+            f"the DuckDB extension {name!r} is not installed",
+            hint=f"pip install {package.replace('_', '-')}=={duckdb.__version__} (or run `make demo`)",
+        )
+    path = Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not path.exists():
+        raise EngineError(
+            f"the {name} extension wheel does not match DuckDB {duckdb.__version__}: {path} is missing",
+            hint=f"install {package.replace('_', '-')}=={duckdb.__version__}",
+        )
+    return path
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+    dialect = "duckdb"
+    capabilities = Capabilities(atomic_swap=True, spatial=True, full_text=True, python_udfs=True)
+
+    def __init__(self, warehouse: Path | str = ":memory:", *, read_only: bool = False,
+                 extensions: Sequence[str] = ("spatial", "fts"), threads: int | None = None):
+        config: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        if threads:
+            config["threads"] = threads
+        try:
+            self.con = duckdb.connect(str(warehouse), read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            raise EngineError(
+                f"cannot open the warehouse {warehouse}: {exc}",
+                hint="another Lingshu process may hold it; stop it or use a read-only command",
+            ) from None
+        # Also forbid the network explicitly: a stray INSTALL must fail, not download.
+        self.con.execute("SET allow_community_extensions = false")
+        for ext in extensions:
+            self.load_extension(ext)
+
+    def load_extension(self, name: str) -> None:
+        path = extension_path(name)
+        try:
+            self.con.execute(f"LOAD '{path.as_posix()}'")
+        except duckdb.Error as exc:
+            raise EngineError(f"cannot load the DuckDB extension {name} from {path}: {exc}") from None
+
+    # -- statements -----------------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        try:
+            self.con.execute(sql, params)
+        except duckdb.Error as exc:
+            raise EngineError(_short(exc), hint="check the SQL named above") from exc
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        try:
+            return self.con.execute(sql, params).fetch_arrow_table()
+        except duckdb.Error as exc:
+            raise EngineError(_short(exc), hint="check the SQL named above") from exc
+
+    # -- catalog --------------------------------------------------------------------------------
+    def ensure_schema(self, schema: str) -> None:
+        self.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+    def table_exists(self, schema: str, name: str) -> bool:
+        return bool(self.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, name],
+        ))
+
+    def columns(self, schema: str, name: str) -> list[Column]:
+        rows = self.query(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [schema, name],
+        ).to_pylist()
+        return [Column(r["column_name"], r["data_type"]) for r in rows]
+
+    # -- materialization ------------------------------------------------------------------------
+    def replace_table(self, schema: str, name: str, select_sql: str) -> None:
+        self._swap(schema, name, lambda tmp: self.con.execute(f"CREATE TABLE {tmp} AS {select_sql}"))
+
+    def replace_table_from_arrow(self, schema: str, name: str, data: pa.Table) -> None:
+        view = f"__lingshu_arrow_{uuid.uuid4().hex[:8]}"
+        self.con.register(view, data)
+        try:
+            self._swap(schema, name, lambda tmp: self.con.execute(f"CREATE TABLE {tmp} AS SELECT * FROM {view}"))
+        finally:
+            self.con.unregister(view)
+
+    def _swap(self, schema: str, name: str, build: Callable[[str], Any]) -> None:
+        """Build into a side table, then drop-and-rename in one transaction.
+
+        Readers see either the old table or the new one, never neither; if ``build`` fails the
+        side table is dropped and the old table keeps its rows.
+        """
+        self.ensure_schema(schema)
+        side = f"__new_{name}_{uuid.uuid4().hex[:8]}"
+        side_q = f'"{schema}"."{side}"'
+        try:
+            build(side_q)
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.execute(f'DROP TABLE IF EXISTS "{schema}"."{name}"')
+            self.con.execute(f'ALTER TABLE {side_q} RENAME TO "{name}"')
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # no transaction was open: the build itself failed
+            self.con.execute(f"DROP TABLE IF EXISTS {side_q}")
+            raise EngineError(_short(exc), hint="the previous table is unchanged") from exc
+
+    # -- functions ------------------------------------------------------------------------------
+    def register_function(self, name: str, func: Callable[..., Any], params: Sequence[str],
+                          returns: str) -> None:
+        self.con.create_function(name, func, list(params), returns, type="arrow")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _short(exc: Exception) -> str:
+    """DuckDB messages carry a multi-line LINE/caret block; keep it, but drop trailing noise."""
+    return str(exc).strip()

@@ -1,0 +1,1 @@
+"""Governance: standardizers, validators, quality rules, quality reports, entity resolution."""
