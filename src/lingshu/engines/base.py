@@ -56,12 +56,22 @@ class Engine(abc.ABC):
     def columns(self, schema: str, name: str) -> list[Column]: ...
 
     @abc.abstractmethod
-    def replace_table(self, schema: str, name: str, select_sql: str) -> None:
-        """Build ``select_sql`` aside, then swap it in. On failure the old table is untouched."""
+    def replace_table(self, schema: str, name: str, select_sql: str,
+                      inspect: Callable[[str], Any] | None = None) -> Any:
+        """Build ``select_sql`` aside, then swap it in. On failure the old table is untouched.
+
+        ``inspect`` is called with the quoted name of the built side table before the swap, while
+        both versions exist (to count inserted/updated/deleted rows); its result is returned.
+        """
 
     @abc.abstractmethod
-    def replace_table_from_arrow(self, schema: str, name: str, data: pa.Table) -> None:
+    def replace_table_from_arrow(self, schema: str, name: str, data: pa.Table,
+                                 inspect: Callable[[str], Any] | None = None) -> Any:
         """Same contract as ``replace_table`` for data already in memory."""
+
+    @abc.abstractmethod
+    def load_temp(self, name: str, data: pa.Table | pa.RecordBatchReader) -> None:
+        """Materialize data as a session-scoped temporary table (dropped on close)."""
 
     @abc.abstractmethod
     def register_function(

@@ -101,39 +101,55 @@ class DuckDBEngine(Engine):
         return [Column(r["column_name"], r["data_type"]) for r in rows]
 
     # -- materialization ------------------------------------------------------------------------
-    def replace_table(self, schema: str, name: str, select_sql: str) -> None:
-        self._swap(schema, name, lambda tmp: self.con.execute(f"CREATE TABLE {tmp} AS {select_sql}"))
+    def replace_table(self, schema: str, name: str, select_sql: str,
+                      inspect: Callable[[str], Any] | None = None) -> Any:
+        return self._swap(schema, name,
+                          lambda tmp: self.con.execute(f"CREATE TABLE {tmp} AS {select_sql}"), inspect)
 
-    def replace_table_from_arrow(self, schema: str, name: str, data: pa.Table) -> None:
+    def replace_table_from_arrow(self, schema: str, name: str, data: pa.Table,
+                                 inspect: Callable[[str], Any] | None = None) -> Any:
         view = f"__lingshu_arrow_{uuid.uuid4().hex[:8]}"
         self.con.register(view, data)
         try:
-            self._swap(schema, name, lambda tmp: self.con.execute(f"CREATE TABLE {tmp} AS SELECT * FROM {view}"))
+            return self._swap(schema, name,
+                              lambda tmp: self.con.execute(f"CREATE TABLE {tmp} AS SELECT * FROM {view}"), inspect)
         finally:
             self.con.unregister(view)
 
-    def _swap(self, schema: str, name: str, build: Callable[[str], Any]) -> None:
+    def _swap(self, schema: str, name: str, build: Callable[[str], Any],
+              inspect: Callable[[str], Any] | None = None) -> Any:
         """Build into a side table, then drop-and-rename in one transaction.
 
-        Readers see either the old table or the new one, never neither; if ``build`` fails the
-        side table is dropped and the old table keeps its rows.
+        Readers see either the old table or the new one, never neither; if ``build`` (or
+        ``inspect``) fails, the side table is dropped and the old table keeps its rows.
         """
         self.ensure_schema(schema)
-        side = f"__new_{name}_{uuid.uuid4().hex[:8]}"
-        side_q = f'"{schema}"."{side}"'
+        side = f'"{schema}"."__new_{name}_{uuid.uuid4().hex[:8]}"'
+        in_transaction = False
         try:
-            build(side_q)
+            build(side)
+            result = inspect(side) if inspect is not None else None
             self.con.execute("BEGIN TRANSACTION")
+            in_transaction = True
             self.con.execute(f'DROP TABLE IF EXISTS "{schema}"."{name}"')
-            self.con.execute(f'ALTER TABLE {side_q} RENAME TO "{name}"')
+            self.con.execute(f'ALTER TABLE {side} RENAME TO "{name}"')
             self.con.execute("COMMIT")
-        except duckdb.Error as exc:
-            try:
+            return result
+        except BaseException as exc:
+            if in_transaction:
                 self.con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass  # no transaction was open: the build itself failed
-            self.con.execute(f"DROP TABLE IF EXISTS {side_q}")
-            raise EngineError(_short(exc), hint="the previous table is unchanged") from exc
+            self.con.execute(f"DROP TABLE IF EXISTS {side}")
+            if isinstance(exc, duckdb.Error):
+                raise EngineError(_short(exc), hint="the previous table is unchanged") from exc
+            raise
+
+    def load_temp(self, name: str, data: pa.Table | pa.RecordBatchReader) -> None:
+        view = f"__lingshu_in_{uuid.uuid4().hex[:8]}"
+        self.con.register(view, data)
+        try:
+            self.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM {view}')
+        finally:
+            self.con.unregister(view)
 
     # -- functions ------------------------------------------------------------------------------
     def register_function(self, name: str, func: Callable[..., Any], params: Sequence[str],

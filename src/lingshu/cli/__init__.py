@@ -1,0 +1,1 @@
+"""The ``lingshu`` command: thin commands over the Context."""

@@ -1,0 +1,51 @@
+"""``lingshu demo``: the single main job. Builds the demo workspace and runs the packs end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lingshu.cli.common import console
+from lingshu.cli.runs import run_with_progress
+from lingshu.core.context import Context
+from lingshu.core.errors import RunFailed
+from lingshu.core.workspace import CONFIG_NAME, Workspace, init_workspace
+
+DEMO_PACKS = ("example_enterprises",)
+
+
+def build_demo(directory: Path) -> Context:
+    """Create (or reuse) the demo workspace and run every demo pack; returns an open Context."""
+    ws = Workspace.load(directory) if (directory / CONFIG_NAME).exists() else init_workspace(directory, name="demo")
+    ctx = Context(ws)
+    failed = []
+    for pack_id in DEMO_PACKS:
+        report = run_with_progress(ctx, pack_id, trigger="demo")
+        if report.status != "success":
+            failed.append(pack_id)
+    if failed:
+        ctx.close()
+        raise RunFailed(f"demo packs failed: {', '.join(failed)}", hint="see the errors above")
+    return ctx
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        directory: Annotated[Path, typer.Option("--dir", help="Demo workspace folder / 演示工作区")] = Path("demo-workspace"),
+        serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the console afterwards / 完成后启动控制台")] = True,
+    ) -> None:
+        """Build the demo workspace and run the main job / 构建演示工作区并运行主任务。"""
+        with build_demo(directory) as ctx:
+            console.print(f"\n[bold green]演示完成 demo done[/] · workspace {ctx.workspace.root}")
+            console.print(f"  数仓 warehouse: {ctx.workspace.warehouse}")
+            for pack_id in DEMO_PACKS:
+                for table in sorted(ctx.catalog.get(pack_id).produces()):
+                    layer, name = table.split(".")
+                    console.print(f"  {table}: {ctx.engine.row_count(layer, name)} 行 rows")
+            console.print(f"  更新日志 update log: lingshu -w {directory} runs")
+        if serve:
+            # The web console arrives with the server (issue 9); until then the demo ends here.
+            console.print("控制台尚未提供 the console is not built yet; use the CLI commands above.")

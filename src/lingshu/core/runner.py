@@ -1,0 +1,119 @@
+"""Run a pack: ingest its sources, then build its models in DAG order, logging every table.
+
+A failed step marks its downstream steps skipped and the run failed; every other step still runs,
+and every table that was not rebuilt keeps its previous good version (builds are atomic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lingshu.connectors import ReadContext
+from lingshu.core.errors import LingshuError
+from lingshu.ingest import ingest_source
+from lingshu.models.materialize import materialize
+from lingshu.models.sql import SqlModel
+from lingshu.pack.spec import SourceSpec
+from lingshu.state.store import TableUpdate
+
+if TYPE_CHECKING:
+    from lingshu.core.context import Context
+
+
+@dataclass
+class StepResult:
+    table: str
+    step: str  # ingest | model
+    status: str  # success | failed | skipped
+    update: TableUpdate | None = None
+    error: str | None = None
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    pack: str
+    status: str
+    steps: list[StepResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[StepResult]:
+        return [s for s in self.steps if s.status == "failed"]
+
+
+ProgressFn = Callable[[str, int, int], Any]
+
+
+def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
+             trigger: str = "manual", user: str | None = None,
+             progress: ProgressFn | None = None) -> RunReport:
+    catalog = ctx.catalog
+    pack = catalog.get(pack_id)
+    dag = catalog.dag
+    wanted = dag.select(select) if select else set(pack.produces())
+    order = dag.order(wanted)
+    _check_inputs(ctx, order, wanted)
+    engine, store = ctx.engine, ctx.state
+    run_id = store.start_run(pack_id, engine=engine.name, trigger=trigger, user=user)
+    report = RunReport(run_id, pack_id, "running")
+    broken: set[str] = set()
+    for i, table in enumerate(order):
+        if progress:
+            progress(table, i, len(order))
+        failed_parents = [p for p in dag.deps.get(table, ()) if p in broken]
+        step = "ingest" if isinstance(catalog.node(table), SourceSpec) else "model"
+        if failed_parents:
+            reason = f"upstream failed: {', '.join(failed_parents)}"
+            store.skip(run_id, table, step, reason)
+            report.steps.append(StepResult(table, step, "skipped", error=reason))
+            broken.add(table)
+            continue
+        try:
+            update = _run_step(ctx, run_id, table)
+        except LingshuError as exc:
+            broken.add(table)
+            report.steps.append(StepResult(table, step, "failed", error=str(exc)))
+            continue
+        except BaseException as exc:
+            # A bug, not a user error: close the run record honestly, then let it surface.
+            store.finish_run(run_id, "failed", f"internal error at {table}: {exc!r}")
+            raise
+        report.steps.append(StepResult(table, step, "success", update))
+    report.status = "failed" if broken else "success"
+    store.finish_run(run_id, report.status,
+                     "; ".join(f"{s.table}: {s.error}" for s in report.failed) or None)
+    return report
+
+
+def _run_step(ctx: Context, run_id: int, table: str) -> TableUpdate:
+    node = ctx.catalog.node(table)
+    pack = ctx.catalog.producers[table]
+    if isinstance(node, SqlModel):
+        with ctx.state.track(run_id, TableUpdate(table, "model")) as update:
+            materialize(ctx.engine, node, update)
+        return update
+    read_ctx = ReadContext(pack_root=pack.root, raw_dir=ctx.workspace.folder("raw"))
+    with ctx.state.track(run_id, TableUpdate(table, "ingest")) as update:
+        result = ingest_source(ctx.engine, node, read_ctx, run_id)
+        update.rows_before = result.rows_before
+        update.rows_read = result.rows_read
+        update.rows_after = result.rows_loaded
+        update.rows_quarantined = result.rows_quarantined
+    return update
+
+
+def _check_inputs(ctx: Context, order: list[str], wanted: set[str]) -> None:
+    """Tables read by the selection but not built by it must already exist in the warehouse."""
+    from lingshu.core.errors import PackError
+
+    for table in order:
+        for parent in ctx.catalog.dag.deps.get(table, ()):
+            if parent in wanted:
+                continue
+            layer, name = parent.split(".")
+            if not ctx.engine.table_exists(layer, name):
+                producer = ctx.catalog.producers[parent].id
+                raise PackError(f"{table} reads {parent}, which has not been built yet",
+                                hint=f"run `lingshu run {producer}` first, or select it with --select +{table}")

@@ -1,0 +1,1 @@
+"""SQL models: loading, the reference DAG, selection and atomic materialization."""

@@ -1,0 +1,174 @@
+"""Load packs from folders and resolve them against each other into one catalog.
+
+A pack's own file problems (YAML, schema, missing files) are reported by ``load_pack``; problems
+between packs (a table nobody produces, a missing ``depends_on``, two producers of one table, a
+cycle) by ``PackCatalog``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from lingshu.core import yamlfile
+from lingshu.core.errors import ModelError, PackError
+from lingshu.models.dag import Dag
+from lingshu.models.sql import SqlModel, parse_model
+from lingshu.pack.spec import PackSpec, SourceSpec
+
+PACK_FILE = "pack.yaml"
+BUILTIN_PACKS = Path(__file__).resolve().parents[3] / "packs"
+
+
+@dataclass
+class Pack:
+    spec: PackSpec
+    root: Path
+    models: list[SqlModel] = field(default_factory=list)
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def file(self) -> Path:
+        return self.root / PACK_FILE
+
+    def where(self, *loc: str | int) -> str:
+        line = yamlfile.line_of(self.lines, loc)
+        return f"{self.file}:{line}" if line else str(self.file)
+
+    def produces(self) -> dict[str, SourceSpec | SqlModel]:
+        out: dict[str, SourceSpec | SqlModel] = {s.target: s for s in self.spec.sources}
+        out.update({m.name: m for m in self.models})
+        return out
+
+
+def load_pack(root: Path) -> Pack:
+    root = root.resolve()
+    path = root / PACK_FILE
+    if not path.exists():
+        raise PackError(f"{root} has no {PACK_FILE}", hint="point at a pack folder, or create one with `lingshu pack new`")
+    data, lines = yamlfile.read_yaml(path)
+    spec = yamlfile.validate(PackSpec, data, path, lines)
+    pack = Pack(spec=spec, root=root, lines=lines)
+    _check_files(pack)
+    models_root = root / "models"
+    paths = sorted(models_root.rglob("*.sql")) if models_root.exists() else []
+    pack.models = [parse_model(p, spec.id, models_root) for p in paths]
+    _attach_model_specs(pack)
+    return pack
+
+
+def _check_files(pack: Pack) -> None:
+    spec = pack.spec
+    named: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("rules",), spec.rules), (("indicators",), spec.indicators),
+        *((("dashboards", i), d) for i, d in enumerate(spec.dashboards)),
+    ]
+    for loc, rel in named:
+        if rel and not (pack.root / rel).exists():
+            raise PackError(f"{'.'.join(map(str, loc))} names {rel}, which does not exist",
+                            where=pack.where(*loc), hint=f"create {pack.root / rel} or remove the entry")
+
+
+def _attach_model_specs(pack: Pack) -> None:
+    by_name = {m.name: m for m in pack.models}
+    for i, meta in enumerate(pack.spec.models):
+        model = by_name.get(meta.name)
+        if model is None:
+            layer, table = meta.name.split(".")
+            raise PackError(f"models[{i}] describes {meta.name}, but there is no models/{layer}/{table}.sql",
+                            where=pack.where("models", i, "name"),
+                            hint=f"create models/{layer}/{table}.sql or fix the name")
+        model.spec = meta
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Pack folders under the given roots (any depth: packs are grouped by domain)."""
+    found: list[Path] = []
+    for root in paths:
+        if (root / PACK_FILE).exists():
+            found.append(root)
+        elif root.exists():
+            found.extend(sorted(p.parent for p in root.rglob(PACK_FILE)))
+    return found
+
+
+class PackCatalog:
+    """Every pack the workspace sees, resolved into one table namespace and one DAG."""
+
+    def __init__(self, packs: list[Pack]):
+        self.packs: dict[str, Pack] = {}
+        for pack in packs:
+            if pack.id in self.packs:
+                raise PackError(f"two packs have the id {pack.id!r}: {self.packs[pack.id].root} and {pack.root}",
+                                where=pack.where("id"), hint="pack ids are unique; rename one")
+            self.packs[pack.id] = pack
+        self.producers: dict[str, Pack] = {}
+        for pack in packs:
+            for table in pack.produces():
+                if table in self.producers:
+                    other = self.producers[table]
+                    raise PackError(f"{table} is produced by both {other.id} and {pack.id}",
+                                    where=pack.root.as_posix(), hint="each table has exactly one producer")
+                self.producers[table] = pack
+        self._check_dependencies()
+
+    @classmethod
+    def from_paths(cls, paths: list[Path]) -> PackCatalog:
+        return cls([load_pack(p) for p in discover(paths)])
+
+    def get(self, pack_id: str) -> Pack:
+        try:
+            return self.packs[pack_id]
+        except KeyError:
+            raise PackError(f"no pack {pack_id!r}", hint=f"known packs: {', '.join(sorted(self.packs)) or '(none)'}") from None
+
+    def _check_dependencies(self) -> None:
+        for pack in self.packs.values():
+            for i, dep in enumerate(pack.spec.depends_on):
+                if dep not in self.packs:
+                    raise PackError(f"depends_on names {dep!r}, which is not a known pack",
+                                    where=pack.where("depends_on", i), hint="fix the id or add the pack's folder to pack_paths")
+            allowed = {pack.id, *self.closure(pack.id)}
+            for model in pack.models:
+                for ref, line in model.refs.items():
+                    producer = self.producers.get(ref)
+                    if producer is None:
+                        raise ModelError(f"{model.name} reads {ref}, which no pack produces",
+                                         where=f"{model.path}:{line}",
+                                         hint=f"add a source with target {ref} or a model file for it, or fix the name")
+                    if producer.id not in allowed:
+                        raise ModelError(f"{model.name} reads {ref} from pack {producer.id}, which {pack.id} does not depend on",
+                                         where=f"{model.path}:{line}",
+                                         hint=f"add {producer.id!r} to depends_on in {pack.file}")
+
+    def closure(self, pack_id: str) -> set[str]:
+        """Packs that ``pack_id`` depends on, directly or not."""
+        seen: set[str] = set()
+        stack = list(self.packs[pack_id].spec.depends_on)
+        while stack:
+            dep = stack.pop()
+            if dep not in seen and dep in self.packs:
+                seen.add(dep)
+                stack.extend(self.packs[dep].spec.depends_on)
+        return seen
+
+    @cached_property
+    def dag(self) -> Dag:
+        deps: dict[str, list[str]] = {}
+        for pack in self.packs.values():
+            for source in pack.spec.sources:
+                deps[source.target] = []
+            for model in pack.models:
+                deps[model.name] = [r for r in model.refs if r != model.name]
+                if model.name in model.refs:
+                    raise ModelError(f"{model.name} reads itself", where=str(model.path),
+                                     hint="a full-refresh model cannot read its own table")
+        return Dag(deps)
+
+    def node(self, table: str) -> SourceSpec | SqlModel:
+        return self.producers[table].produces()[table]
