@@ -1,0 +1,90 @@
+"""Unified social credit codes, GB 32100-2015, with the embedded GB 11714 organisation-code check.
+
+A code is valid when it has 18 characters of the 31-character alphabet (no I O Z S V), its own
+check character matches (with the final ``mod 31``: a result of 31 is ``0``) and positions 9-17
+form a valid organisation code (8 characters + check, X for 10, 0 for 11).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lingshu.govern.checksums import (
+    ORG_WEIGHTS,
+    USCC_ALPHABET,
+    USCC_WEIGHTS,
+    org_code_check_char,
+    uscc_check_char,
+)
+from lingshu.govern.regions import region_check
+from lingshu.govern.sqldefs import macro, sql_map
+from lingshu.govern.text import fullwidth_to_halfwidth
+from lingshu.govern.verdict import Verdict
+
+_SHAPE = re.compile(f"[{USCC_ALPHABET}]{{18}}")
+# Only the authority and kind codes STANDARDS.md names; others are reported as unknown, not invalid.
+AUTHORITIES = {"1": "机构编制", "5": "民政", "9": "工商", "Y": "其他"}
+KINDS_UNDER_9 = {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}
+_ORG_VALUES = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # GB 11714: A = 10 ... Z = 35
+
+
+def normalize_uscc(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    return re.sub(r"\s+", "", fullwidth_to_halfwidth(raw) or "").upper()
+
+
+def check_uscc(raw: str | None) -> Verdict:
+    v = Verdict("uscc", raw, valid=True)
+    n = normalize_uscc(raw)
+    if not n or not _SHAPE.fullmatch(n):
+        return v.fail("not a USCC: expected 18 characters from 0-9 and A-Y without I, O, Z, S, V")
+    v.normalized = n
+    if raw != n:
+        v.rules.append("fold_case_width_space")
+    auth = AUTHORITIES.get(n[0])
+    v.parts.update(
+        authority=n[0], authority_name=auth,
+        kind=n[1], kind_name=KINDS_UNDER_9.get(n[1]) if n[0] == "9" else None,
+        region_code=n[2:8], region_name=region_check(n[2:8])[1],
+        org_code=f"{n[8:16]}-{n[16]}", check_char=n[17],
+    )
+    expected = uscc_check_char(n[:17])
+    if n[17] != expected:
+        v.fail(f"check character is {n[17]}, should be {expected}")
+    org_expected = org_code_check_char(n[8:16])
+    if n[16] != org_expected:
+        v.fail(f"embedded organisation code {n[8:16]}-{n[16]}: its check should be {org_expected}")
+    return v
+
+
+def is_valid_uscc(raw: str | None) -> bool:
+    return check_uscc(raw).valid
+
+
+# -- SQL ------------------------------------------------------------------------------------------
+_SUM = " + ".join(f"(instr('{USCC_ALPHABET}', substr(b, {i + 1}, 1)) - 1) * {w}"
+                  for i, w in enumerate(USCC_WEIGHTS))
+_ORG = " + ".join(f"(instr('{_ORG_VALUES}', substr(b, {i + 1}, 1)) - 1) * {w}"
+                  for i, w in enumerate(ORG_WEIGHTS))
+
+macro("uscc_normalize", "x", "upper(regexp_replace(fullwidth_to_halfwidth(x), '\\s+', '', 'g'))",
+      "Upper case, half-width, no spaces.")
+macro("uscc_check_char", "b", f"substr('{USCC_ALPHABET}', ((31 - ({_SUM}) % 31) % 31) + 1, 1)",
+      "GB 32100 check character of a 17-character body (31 -> 0).")
+macro("org_code_check_char", "b",
+      f"CASE 11 - ({_ORG}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(11 - ({_ORG}) % 11 AS VARCHAR) END",
+      "GB 11714 organisation-code check character of an 8-character body.")
+macro("is_valid_uscc", "x",
+      f"CASE WHEN x IS NULL THEN NULL ELSE"
+      f" regexp_full_match(uscc_normalize(x), '[{USCC_ALPHABET}]{{18}}')"
+      f" AND substr(uscc_normalize(x), 18, 1) = uscc_check_char(substr(uscc_normalize(x), 1, 17))"
+      f" AND substr(uscc_normalize(x), 17, 1) = org_code_check_char(substr(uscc_normalize(x), 9, 8)) END",
+      "GB 32100 code valid: alphabet, check character, embedded organisation-code check.")
+macro("uscc_org_code", "x",
+      "CASE WHEN is_valid_uscc(x) THEN substr(uscc_normalize(x), 9, 8) || '-' || substr(uscc_normalize(x), 17, 1) END",
+      "Embedded organisation code (XXXXXXXX-C) of a valid USCC.")
+macro("uscc_region_code", "x", "CASE WHEN is_valid_uscc(x) THEN substr(uscc_normalize(x), 3, 6) END",
+      "Region code (positions 3-8) of a valid USCC.")
+macro("uscc_authority_name", "x", f"{sql_map(AUTHORITIES)}[substr(uscc_normalize(x), 1, 1)]",
+      "Registration authority name (1 机构编制, 5 民政, 9 工商, Y 其他).")
