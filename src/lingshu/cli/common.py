@@ -9,8 +9,14 @@ from rich.console import Console
 
 from lingshu.core.context import Context
 
-console = Console()
-err_console = Console(stderr=True)
+def _console(stderr: bool = False) -> Console:
+    """Rich wraps tables at 80 columns when piped; scripts and logs read better unwrapped."""
+    probe = Console(stderr=stderr)
+    return probe if probe.is_terminal else Console(stderr=stderr, width=200)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 @dataclass

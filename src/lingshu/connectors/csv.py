@@ -26,7 +26,7 @@ class CsvConnector:
                f"row_number() OVER () AS {ROW_NUMBER} FROM read_csv([{file_list}], {', '.join(args)})")
         con = duckdb.connect()
         try:
-            return con.execute(sql).fetch_record_batch()
+            return con.execute(sql).to_arrow_reader()
         except duckdb.Error as exc:
             raise ConnectorError(f"source {source.name!r}: cannot read CSV: {exc}",
                                  hint="check the delimiter and encoding options of the source") from None

@@ -78,7 +78,7 @@ class DuckDBEngine(Engine):
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         try:
-            return self.con.execute(sql, params).fetch_arrow_table()
+            return self.con.execute(sql, params).to_arrow_table()
         except duckdb.Error as exc:
             raise EngineError(_short(exc), hint="check the SQL named above") from exc
 

@@ -1,0 +1,63 @@
+"""Shared fixtures: real engines and real state stores (SQLite file and the local PostgreSQL).
+
+PostgreSQL tests use a fresh database per test on 127.0.0.1:5432 and drop it afterwards. If the
+server is down they fail (CI runs both stores) unless LINGSHU_SKIP_PG=1 is set deliberately.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lingshu.core.context import Context
+from lingshu.core.workspace import init_workspace
+from support import ORDERS_PACK, write_files
+
+PG_ADMIN = os.environ.get("LINGSHU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_database() -> Iterator[str]:
+    import sqlalchemy as sa
+
+    if os.environ.get("LINGSHU_SKIP_PG") == "1":
+        pytest.skip("LINGSHU_SKIP_PG=1")
+    name = f"lingshu_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'state.db'}"
+    else:
+        yield from _pg_database()
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[Context]:
+    """A fresh workspace on the embedded default (SQLite state, DuckDB warehouse)."""
+    ws = init_workspace(tmp_path / "ws", name="test")
+    with Context(ws) as context:
+        yield context
+
+
+@pytest.fixture
+def orders_ctx(tmp_path: Path) -> Iterator[Context]:
+    """A workspace whose only pack is ``orders`` (built-in packs off, so tests stay independent)."""
+    packs = write_files(tmp_path / "packs" / "orders", ORDERS_PACK).parent
+    ws = init_workspace(tmp_path / "ws", name="test", pack_paths=[str(packs)])
+    ws.config.builtin_packs = False
+    with Context(ws) as context:
+        yield context

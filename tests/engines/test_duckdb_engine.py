@@ -1,0 +1,84 @@
+"""The DuckDB engine: offline extension loading and atomic table replacement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lingshu.core.errors import EngineError
+from lingshu.engines import open_engine
+from lingshu.engines.duckdb import DuckDBEngine, extension_path
+
+
+def test_extensions_load_from_site_packages_without_network(tmp_path: Path) -> None:
+    engine = DuckDBEngine(tmp_path / "w.duckdb", extensions=())
+    con = engine.con
+    assert con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchone()[0] is False
+    assert con.execute("SELECT current_setting('autoload_known_extensions')").fetchone()[0] is False
+    # Point every extension repository at a closed port: any download attempt would now fail.
+    con.execute("SET custom_extension_repository = 'http://127.0.0.1:9/nowhere'")
+    con.execute("SET autoinstall_extension_repository = 'http://127.0.0.1:9/nowhere'")
+    with pytest.raises(Exception):
+        con.execute("INSTALL h3 FROM 'http://127.0.0.1:9/nowhere'")
+    for name in ("spatial", "fts"):
+        assert "site-packages" in str(extension_path(name))
+        engine.load_extension(name)
+    loaded = dict(con.execute("SELECT extension_name, loaded FROM duckdb_extensions() "
+                              "WHERE extension_name IN ('spatial', 'fts')").fetchall())
+    assert loaded == {"spatial": True, "fts": True}
+    assert engine.scalar("SELECT ST_AsText(ST_Point(121.93, 30.90))") == "POINT (121.93 30.9)"
+    engine.execute("CREATE TABLE docs AS SELECT 1 AS id, '滴水湖 数据 条例' AS body")
+    engine.execute("PRAGMA create_fts_index('docs', 'id', 'body')")
+
+
+def test_replace_table_swaps_and_failure_keeps_previous(tmp_path: Path) -> None:
+    engine = open_engine("duckdb", tmp_path / "w.duckdb")
+    engine.replace_table("dwd", "t", "SELECT range AS i FROM range(5)")
+    assert engine.row_count("dwd", "t") == 5
+    with pytest.raises(EngineError) as err:
+        engine.replace_table("dwd", "t", "SELECT CAST('x' || range AS INTEGER) AS i FROM range(3)")
+    assert "previous table is unchanged" in err.value.hint
+    assert engine.row_count("dwd", "t") == 5
+    # No half-built side tables are left behind.
+    names = engine.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'dwd'")
+    assert names.column(0).to_pylist() == ["t"]
+
+
+def test_inspect_sees_both_versions_and_can_veto(tmp_path: Path) -> None:
+    engine = open_engine("duckdb", tmp_path / "w.duckdb")
+    engine.replace_table("ads", "t", "SELECT 1 AS i")
+
+    def inspect(side: str) -> tuple[int, int]:
+        return engine.scalar(f"SELECT count(*) FROM {side}"), engine.scalar('SELECT count(*) FROM "ads"."t"')
+
+    assert engine.replace_table("ads", "t", "SELECT range AS i FROM range(4)", inspect) == (4, 1)
+
+    def veto(side: str) -> None:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        engine.replace_table("ads", "t", "SELECT 9 AS i", veto)
+    assert engine.query('SELECT i FROM "ads"."t" ORDER BY i').column(0).to_pylist() == [0, 1, 2, 3]
+
+
+def test_columns_and_exists(tmp_path: Path) -> None:
+    engine = open_engine("duckdb", tmp_path / "w.duckdb")
+    assert not engine.table_exists("ods", "x")
+    assert engine.row_count("ods", "x") is None
+    engine.replace_table("ods", "x", "SELECT 1::BIGINT AS a, 'b' AS b")
+    assert [(c.name, c.type) for c in engine.columns("ods", "x")] == [("a", "BIGINT"), ("b", "VARCHAR")]
+
+
+def test_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    first = open_engine("duckdb", path)
+    first.execute("CREATE TABLE t AS SELECT 1")
+    import subprocess
+    import sys
+
+    code = ("from lingshu.engines import open_engine\n"
+            "from lingshu.core.errors import EngineError\n"
+            f"try:\n    open_engine('duckdb', r'{path}')\nexcept EngineError as e:\n    print('CLEAR', e.hint)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "CLEAR" in out.stdout, out.stderr
