@@ -171,10 +171,14 @@ def decrypt_column(keyring: Keyring, dataset: str, column: str, values: ArrayLik
 
 
 def rotate_table_column(engine: Engine, schema: str, table: str, column: str, keyring: Keyring,
-                        *, dataset: str | None = None) -> int:
+                        *, dataset: str | None = None, key_id: str | None = None) -> int:
     """Re-encrypt one column of a warehouse table under its current key version, swapping the
-    table atomically. Returns how many values changed version."""
-    cipher = FieldCipher(keyring, dataset or f"{schema}.{table}", column)
+    table atomically. Returns how many values changed version.
+
+    ``dataset`` (default ``schema.table``) and ``key_id`` (default the dataset) must be the ones the
+    column was encrypted with, since both are bound into every ciphertext.
+    """
+    cipher = FieldCipher(keyring, dataset or f"{schema}.{table}", column, key_id=key_id)
     data = engine.query(f'SELECT * FROM "{schema}"."{table}"')
     if column not in data.column_names:
         raise SecurityError(f"{schema}.{table} has no column {column!r}",
