@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from lingshu.core.errors import LingshuError
+from lingshu.security.errors import SecurityError
 from lingshu.security.masking import masker
 
 
@@ -44,8 +46,6 @@ class Level(str, Enum):
         for level in cls:
             if text.lower() == level.value or text == level.label:
                 return level
-        from lingshu.security.errors import SecurityError
-
         choices = ", ".join(f"{lv.value} ({lv.label})" for lv in cls)
         raise SecurityError(f"unknown classification level {text!r}", hint=f"use one of: {choices}")
 
@@ -82,13 +82,19 @@ class ColumnPolicy(BaseModel):
     @field_validator("level", mode="before")
     @classmethod
     def _level(cls, value: Any) -> Level:
-        return Level.parse(value)
+        try:
+            return Level.parse(value)
+        except SecurityError as exc:  # pydantic reports ValueErrors with the field's location
+            raise ValueError(str(exc)) from None
 
     @field_validator("mask")
     @classmethod
     def _mask(cls, value: str | None) -> str | None:
         if value is not None:
-            masker(value)  # fails with the list of kinds if unknown
+            try:
+                masker(value)
+            except LingshuError as exc:  # the message lists the known kinds
+                raise ValueError(str(exc)) from None
         return value
 
 
