@@ -122,3 +122,10 @@ def test_sliced_array_is_read_at_its_offset(keyring: Keyring) -> None:
     cipher = FieldCipher(keyring, "ods.person", "id_no")
     values = pa.array(["a", "bb", None, "dddd", "eeeee"]).slice(1, 3)
     assert cipher.decrypt(cipher.encrypt(values)).to_pylist() == ["bb", None, "dddd"]
+
+
+def test_empty_column(keyring: Keyring) -> None:
+    cipher = FieldCipher(keyring, "ods.person", "id_no")
+    empty = cipher.encrypt(pa.array([], type=pa.string()))
+    assert len(empty) == 0 and empty.type == pa.string()
+    assert cipher.decrypt(empty).to_pylist() == []

@@ -67,3 +67,15 @@ def test_registry_and_errors() -> None:
         masker("passport")
     with pytest.raises(SecurityError, match="keep:F:L"):
         masker("keep:3")
+
+
+def test_empty_input() -> None:
+    assert _m("name", []) == []
+    assert _m("keep:1:1", []) == []
+
+
+def test_every_kind_is_documented() -> None:
+    import lingshu.security.masking as masking_module
+
+    for name in MASKERS:
+        assert f"``{name}``" in (masking_module.__doc__ or ""), f"masking kind {name} is undocumented"

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from lingshu.security import KEY_PROVIDERS, Keyring, MasterKeyConfig, MemoryKeyringStore, Secret, SecurityError, open_key_provider
+from lingshu.security import (
+    KEY_PROVIDERS,
+    Keyring,
+    MasterKeyConfig,
+    MemoryKeyringStore,
+    Secret,
+    SecurityError,
+    open_key_provider,
+)
 from lingshu.security.keys import ENV_VAR, write_key_file
 
 KEY = bytes.fromhex("00112233445566778899aabbccddeeff")

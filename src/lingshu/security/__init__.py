@@ -20,7 +20,13 @@ from lingshu.security.errors import SecurityError
 from lingshu.security.fieldcrypt import FieldCipher, decrypt_column, encrypt_column, rotate_table_column
 from lingshu.security.hashing import NORMALIZERS, Tokenizer, hmac_sm3_hex_array, sm3_hex_array
 from lingshu.security.keyring import DataKeyRecord, JsonKeyringStore, Keyring, KeyringStore, MemoryKeyringStore
-from lingshu.security.keys import KEY_PROVIDERS, KeyProvider, MasterKeyConfig, SoftwareKeyProvider, open_key_provider
+from lingshu.security.keys import (
+    KEY_PROVIDERS,
+    KeyProvider,
+    MasterKeyConfig,
+    SoftwareKeyProvider,
+    open_key_provider,
+)
 from lingshu.security.masking import MASKERS, mask, masker
 from lingshu.security.secret import Secret
 from lingshu.security.sql import register_sql

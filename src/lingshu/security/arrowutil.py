@@ -26,11 +26,15 @@ def as_array(values: Any) -> pa.Array:
     return pa.array(values)
 
 
+def is_binary(arr: pa.Array) -> bool:
+    return pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type)
+
+
 def as_bytes_array(values: Any) -> pa.Array:
     """The values as a binary-layout array: strings and binaries as they are, others cast to text."""
     arr = as_array(values)
     t = arr.type
-    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t):
+    if is_binary(arr) or pa.types.is_string(t) or pa.types.is_large_string(t):
         return arr
     if pa.types.is_string_view(t) or pa.types.is_binary_view(t):
         return arr.cast(pa.large_binary() if pa.types.is_binary_view(t) else pa.large_string())

@@ -26,7 +26,14 @@ from typing import Literal
 import pyarrow as pa
 
 from lingshu.engines.base import Engine
-from lingshu.security.arrowutil import ArrayLike, as_bytes_array, binary_result, iter_values, text_result
+from lingshu.security.arrowutil import (
+    ArrayLike,
+    as_bytes_array,
+    binary_result,
+    is_binary,
+    iter_values,
+    text_result,
+)
 from lingshu.security.errors import SecurityError
 from lingshu.security.keyring import KEY_ID_PATTERN, Keyring
 from lingshu.security.sm import NONCE_BYTES, gcm_open, gcm_seal
@@ -106,7 +113,7 @@ class FieldCipher:
     def reencrypt(self, values: ArrayLike) -> pa.Array:
         """Re-encrypt values under the current key version; values already on it are kept as is."""
         arr = as_bytes_array(values)
-        encoding: Encoding = "binary" if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type) else "base64"
+        encoding: Encoding = "binary" if is_binary(arr) else "base64"
         version, secret = self.keyring.current(self.key_id)
         head = header(self.key_id, version)
         aad = self._aad_prefix + head
@@ -122,7 +129,7 @@ class FieldCipher:
     # -- internals ------------------------------------------------------------------------------
     def _blobs(self, values: ArrayLike) -> list[bytes | None]:
         arr = as_bytes_array(values)
-        if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+        if is_binary(arr):
             return [None if v is None else bytes(v) for v in iter_values(arr)]
         out: list[bytes | None] = []
         for i, v in enumerate(iter_values(arr)):

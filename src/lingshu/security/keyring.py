@@ -83,7 +83,8 @@ class JsonKeyringStore:
             return [DataKeyRecord.model_validate(row) for row in doc["keys"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise SecurityError(f"the keyring file {self.path} cannot be read: {type(exc).__name__}",
-                                hint="restore it from a backup; without it encrypted columns cannot be decrypted") from None
+                                hint="restore it from a backup; without it encrypted columns "
+                                     "cannot be decrypted") from None
 
     def save(self, records: Sequence[DataKeyRecord]) -> None:
         merged = {(r.key_id, r.version): r for r in self.load()}
@@ -120,7 +121,7 @@ class MemoryKeyringStore:
 
 def _wrap_aad(key_id: str, version: int, purpose: str) -> bytes:
     # Binds a wrapped key to its row: copying one row's blob into another row fails to unwrap.
-    return b"lingshu/keywrap/v1\x00" + purpose.encode() + b"\x00" + key_id.encode() + b"\x00" + version.to_bytes(2, "big")
+    return b"\x00".join([b"lingshu/keywrap/v1", purpose.encode(), key_id.encode(), version.to_bytes(2, "big")])
 
 
 class Keyring:

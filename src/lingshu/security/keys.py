@@ -137,7 +137,8 @@ def check_private_file(path: Path) -> None:
         st = path.stat()
     except FileNotFoundError:
         raise SecurityError(f"the master key file {path} does not exist",
-                            hint="create it with `lingshu` key commands or point the settings at the right file") from None
+                            hint="create one with lingshu.security.keys.write_key_file (it is made 0600), "
+                                 "or point the settings at the right file") from None
     if not stat.S_ISREG(st.st_mode):
         raise SecurityError(f"the master key path {path} is not a regular file",
                             hint="point the settings at the key file itself")
