@@ -69,10 +69,19 @@ def udf(name: str, params: list[str], returns: str, doc: str) -> Callable[[Calla
         def arrow_entry(*arrays: Any) -> pa.Array:
             return func(*(as_array(a) for a in arrays))
 
-        declare(ArrowUdf(name, arrow_entry, tuple(params), returns, doc))
+        declare(ArrowUdf(name, _ARITY[len(params)](arrow_entry), tuple(params), returns, doc))
         return func
 
     return decorator
+
+
+# DuckDB reads the Python signature to count parameters, so the entry point needs a fixed arity.
+_ARITY: dict[int, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
+    1: lambda f: lambda a: f(a),
+    2: lambda f: lambda a, b: f(a, b),
+    3: lambda f: lambda a, b, c: f(a, b, c),
+    4: lambda f: lambda a, b, c, d: f(a, b, c, d),
+}
 
 
 def as_array(values: Any) -> pa.Array:
