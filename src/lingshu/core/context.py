@@ -16,6 +16,7 @@ from lingshu.core.registry import Registry
 from lingshu.core.runner import ProgressFn, RunReport, run_pack
 from lingshu.core.workspace import Workspace, find_workspace
 from lingshu.engines import Engine, open_engine
+from lingshu.indicators.service import IndicatorService
 from lingshu.pack.loader import BUILTIN_PACKS, PackCatalog
 from lingshu.state.store import StateStore
 
@@ -55,6 +56,10 @@ class Context:
             paths.insert(0, BUILTIN_PACKS)
         return PackCatalog.from_paths(paths)
 
+    @cached_property
+    def indicators(self) -> IndicatorService:
+        return IndicatorService(self.catalog, self.engine)
+
     def run(self, pack_id: str, *, select: Iterable[str] | None = None, trigger: str = "manual",
             user: str | None = None, progress: ProgressFn | None = None) -> RunReport:
         return run_pack(self, pack_id, select=select, trigger=trigger, user=user, progress=progress)
@@ -63,6 +68,7 @@ class Context:
         return self.engine.query(sql, params)
 
     def close(self) -> None:
+        self.__dict__.pop("indicators", None)
         if "engine" in self.__dict__:
             self.engine.close()
             del self.__dict__["engine"]

@@ -14,8 +14,11 @@ from pathlib import Path
 from lingshu.core import yamlfile
 from lingshu.core.errors import ModelError, PackError
 from lingshu.models.dag import Dag
-from lingshu.models.sql import SqlModel, parse_model
-from lingshu.pack.spec import PackSpec, SourceSpec
+from lingshu.indicators.compile import PERIOD, materialization_sql
+from lingshu.indicators.errors import IndicatorError
+from lingshu.indicators.spec import IndicatorsFile
+from lingshu.models.sql import SqlModel, parse_model, table_refs
+from lingshu.pack.spec import ModelSpec, PackSpec, SourceSpec
 
 PACK_FILE = "pack.yaml"
 BUILTIN_PACKS = Path(__file__).resolve().parents[3] / "packs"
@@ -26,6 +29,7 @@ class Pack:
     spec: PackSpec
     root: Path
     models: list[SqlModel] = field(default_factory=list)
+    indicators: IndicatorsFile | None = None
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
 
     @property
@@ -59,7 +63,36 @@ def load_pack(root: Path) -> Pack:
     paths = sorted(models_root.rglob("*.sql")) if models_root.exists() else []
     pack.models = [parse_model(p, spec.id, models_root) for p in paths]
     _attach_model_specs(pack)
+    if spec.indicators:
+        pack.indicators = yamlfile.load(IndicatorsFile, root / spec.indicators)
+        pack.models.extend(_materializations(pack, root / spec.indicators))
     return pack
+
+
+def _materializations(pack: Pack, path: Path) -> list[SqlModel]:
+    """Declared indicator materializations become ordinary DWS models of the pack.
+
+    They then get the DAG order, atomic swap and update-log counts every model gets.
+    """
+    assert pack.indicators is not None
+    by_id = {s.id: s for s in pack.indicators.indicators}
+    models = []
+    for mat in pack.indicators.materializations:
+        unknown = [i for i in mat.indicators if i not in by_id]
+        if unknown:
+            raise IndicatorError(f"materialization {mat.name} names unknown indicator(s) {', '.join(unknown)}",
+                                 where=str(path), hint=f"indicators of this pack: {', '.join(by_id)}")
+        specs = [by_id[i] for i in mat.indicators]
+        derived = [s.id for s in specs if s.measure.derived]
+        if derived:
+            raise IndicatorError(f"materialization {mat.name}: {', '.join(derived)} are derived",
+                                 where=str(path), hint="materialize their inputs; derived values are computed from them")
+        sql = materialization_sql(specs, mat)
+        name = f"dws.{pack.id}_{mat.name}"
+        key = [*mat.dimensions, *([PERIOD] if mat.grain else [])]
+        models.append(SqlModel(name=name, pack=pack.id, path=path, sql=sql, refs=table_refs(sql, path),
+                               spec=ModelSpec(name=name, title=f"指标物化 {mat.name}", unique_key=key)))
+    return models
 
 
 def _check_files(pack: Pack) -> None:
