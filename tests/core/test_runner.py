@@ -100,4 +100,9 @@ def test_select_with_unbuilt_input_says_what_to_run(orders_ctx: Context) -> None
 
 
 def test_state_store_is_migrated_to_head(run_ctx: Context) -> None:
-    assert run_ctx.state.revision() == "0001"
+    from alembic.script import ScriptDirectory
+
+    from lingshu.state.store import MIGRATIONS
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None and run_ctx.state.revision() == head

@@ -1,35 +1,300 @@
-"""CSV and TSV files, read by DuckDB's reader with every column as text."""
+"""CSV and TSV files as government departments send them.
+
+What arrives: GBK or GB18030 from Excel on a Chinese Windows, UTF-8 with or without a BOM, commas
+or tabs or semicolons, a title row or two (``临港新片区企业名录（2024年）``) above the header,
+trailing empty columns from Excel, ragged lines, a stray byte that is not in the encoding. So:
+
+- the encoding is declared or detected from the first bytes (BOM, then strict UTF-8, then
+  GB18030, which is a superset of GBK and GB2312);
+- the delimiter is declared or detected as the one giving the most lines of one width;
+- the header is declared (``header_row``) or found as the first row filled like the data rows,
+  which skips title rows;
+- each line is decoded on its own, so one bad byte quarantines one row, not the file;
+- a row with the wrong number of fields is kept with a ``_parse_error`` and its raw text.
+
+We parse with Python's csv module rather than DuckDB's reader because DuckDB cannot decode GBK
+offline and drops the line numbers of rejected rows; the module streams, so memory stays flat.
+"""
 
 from __future__ import annotations
 
-import duckdb
-import pyarrow as pa
+import codecs
+import csv as pycsv
+import math
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from lingshu.connectors.base import CONNECTORS, ROW_NUMBER, SOURCE_FILE, ConnectorError, ReadContext, resolve_files
+import pyarrow as pa
+from pydantic import Field, field_validator
+
+from lingshu.connectors.base import (
+    CONNECTORS,
+    ConnectorError,
+    ReadContext,
+    Row,
+    SourceOptions,
+    parse_options,
+    resolve_files,
+    rows_reader,
+    unique_names,
+)
 from lingshu.pack.spec import SourceSpec
+
+SAMPLE_BYTES = 256 * 1024
+SAMPLE_LINES = 200
+DELIMITERS = (",", "\t", ";", "|")
+# Declared names people write, mapped to the codec we decode with. GB18030 decodes all of GBK.
+ENCODING_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "utf8": "utf-8",
+                    "utf-8-bom": "utf-8-sig", "utf8-bom": "utf-8-sig"}
+
+pycsv.field_size_limit(64 * 1024 * 1024)  # long address or geometry fields are legitimate
+
+
+class CsvOptions(SourceOptions):
+    encoding: str | None = Field(None, description="utf-8, utf-8-sig, gbk, gb18030...; detected if absent")
+    delimiter: str | None = Field(None, description="one character, or 'tab'; detected if absent")
+    header: bool = Field(True, description="false when the file has no header row")
+    header_row: int | None = Field(None, ge=1, description="line number of the header; found if absent")
+    skip_rows: int = Field(0, ge=0, description="lines to skip before the header (or the data)")
+    column_names: list[str] | None = Field(None, description="names for a file without a header")
+    quote: str = Field('"', min_length=1, max_length=1)
+
+    @field_validator("delimiter")
+    @classmethod
+    def _delimiter(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(v.lower(), v)
+        if len(v) != 1:
+            raise ValueError("the delimiter is one character (or 'tab')")
+        return v
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        name = ENCODING_ALIASES.get(v.lower().replace("_", "-"), v.lower())
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise ValueError(f"unknown encoding {v!r}; use utf-8, utf-8-sig, gbk or gb18030") from None
+        return name
+
+
+# -- detection ----------------------------------------------------------------------------------
+def detect_encoding(sample: bytes, file: Path) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ConnectorError(f"{file.name} is UTF-16, which is not read line by line",
+                             hint="save it again as UTF-8 or GBK (Excel: 'CSV UTF-8')")
+    if b"\x00" in sample[:4096]:
+        raise ConnectorError(f"{file.name} is not a text file (it contains NUL bytes)",
+                             hint="check that path: points at the CSV, not an .xlsx or archive")
+    # An incremental decoder accepts a multi-byte character cut at the end of the sample.
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise ConnectorError(f"cannot tell the encoding of {file.name}: it is neither UTF-8 nor GBK/GB18030",
+                         hint="declare options: {encoding: ...} for this source")
+
+
+def _split(lines: list[str], delimiter: str, quote: str) -> list[list[str]]:
+    try:
+        return [r for r in pycsv.reader(lines, delimiter=delimiter, quotechar=quote) if any(c.strip() for c in r)]
+    except pycsv.Error:
+        return []
+
+
+def detect_delimiter(lines: list[str], quote: str) -> str:
+    """The delimiter that gives the most rows sharing one width greater than one."""
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        widths = [len(r) for r in _split(lines, delimiter, quote)]
+        if not widths:
+            continue
+        mode = statistics.mode(widths)
+        score = (widths.count(mode), mode) if mode > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def detect_header(rows: list[list[str]]) -> int:
+    """Index of the header among sample rows: the first row filled like the rows below it.
+
+    Title rows (``企业名录,,,,``) have one or two cells; the header and data rows have most.
+    """
+    if not rows:
+        return 0
+    width = statistics.mode(len(r) for r in rows)
+    filled = [sum(1 for c in r if c.strip()) for r in rows if len(r) == width]
+    need = max(2, math.ceil(0.6 * statistics.median(filled))) if width > 1 else 1
+    for i, row in enumerate(rows):
+        if sum(1 for c in row if c.strip()) >= need:
+            return i
+    return 0
+
+
+# -- one file -----------------------------------------------------------------------------------
+@dataclass
+class _Layout:
+    """How to read one file, decided from its sample."""
+
+    encoding: str
+    delimiter: str
+    header_line: int | None  # 1-based physical line of the header; None if no header
+    first_line: int  # 1-based physical line where data starts
+    names: list[str]
+    width: int  # fields a data row may carry; extra empty trailing fields are tolerated
+    decoded_lines: list[str] = field(default_factory=list, repr=False)
+
+
+def _sample_lines(path: Path, encoding: str) -> list[str]:
+    with path.open("rb") as f:
+        lines = []
+        for raw in f:
+            lines.append(raw.decode(encoding, errors="replace"))
+            if len(lines) >= SAMPLE_LINES:
+                break
+    return lines
+
+
+def _layout(path: Path, opts: CsvOptions) -> _Layout:
+    with path.open("rb") as f:
+        sample = f.read(SAMPLE_BYTES)
+    if not sample.strip():
+        return _Layout("utf-8", ",", None, 1, [], 0)
+    encoding = opts.encoding or detect_encoding(sample, path)
+    lines = _sample_lines(path, encoding)
+    default_delim = "\t" if path.suffix.lower() == ".tsv" else None
+    delimiter = opts.delimiter or default_delim or detect_delimiter(lines[opts.skip_rows:], opts.quote)
+    if not opts.header:
+        first = opts.skip_rows + 1
+        rows = _split(lines[opts.skip_rows:], delimiter, opts.quote)
+        width = max((len(r) for r in rows), default=0)
+        names = unique_names(opts.column_names or [f"col_{i}" for i in range(1, width + 1)])
+        return _Layout(encoding, delimiter, None, first, names, max(width, len(names)))
+    if opts.header_row is not None:
+        header_line = opts.header_row
+    else:
+        # Find the header among the sample's non-blank rows, remembering their line numbers.
+        numbered = [(i + 1, r) for i, line in enumerate(lines) if i >= opts.skip_rows
+                    for r in _split([line], delimiter, opts.quote)]
+        index = detect_header([r for _, r in numbered])
+        header_line = numbered[index][0] if numbered else 1
+    if header_line > len(lines):
+        raise ConnectorError(f"{path.name}: header_row {header_line} is past the first {len(lines)} lines",
+                             hint="fix header_row: in the source's options")
+    header_cells = next(pycsv.reader([lines[header_line - 1]], delimiter=delimiter, quotechar=opts.quote), [])
+    while header_cells and not header_cells[-1].strip():
+        header_cells.pop()  # Excel pads rows with empty trailing columns
+    names = unique_names(header_cells)
+    return _Layout(encoding, delimiter, header_line, header_line + 1, names, len(names))
+
+
+def _lines(path: Path, layout: _Layout, bad: set[int], pending: list[str]) -> Iterator[str]:
+    """Decoded physical lines from ``first_line`` on; undecodable lines are noted in ``bad``.
+
+    Splitting bytes on ``\\n`` is safe for UTF-8 and GB18030: neither uses 0x0A inside a character.
+    """
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            if number < layout.first_line:
+                continue
+            try:
+                line = raw.decode(layout.encoding)
+            except UnicodeDecodeError:
+                bad.add(number)
+                line = raw.decode(layout.encoding, errors="replace")
+            pending.append(line)
+            yield line
+
+
+def _file_rows(path: Path, layout: _Layout, opts: CsvOptions, positions: list[int], total: int) -> Iterator[Row]:
+    """Rows of one file, values placed at ``positions`` within the union of all files' columns."""
+    bad: set[int] = set()
+    pending: list[str] = []
+    reader = pycsv.reader(_lines(path, layout, bad, pending), delimiter=layout.delimiter, quotechar=opts.quote)
+    name = path.as_posix()
+    row_number = 0
+    last_line = layout.first_line - 1
+    while True:
+        error = None
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except pycsv.Error as exc:
+            cells, error = None, f"CSV 无法解析 cannot parse: {exc}"
+        line_no = layout.first_line - 1 + reader.line_num
+        raw = "".join(pending).rstrip("\r\n")
+        pending.clear()
+        span = range(last_line + 1, line_no + 1)
+        last_line = line_no
+        if cells is not None and not any(c.strip() for c in cells):
+            continue  # blank line: not a row
+        row_number += 1
+        if error is None and any(n in bad for n in span):
+            error = f"第{line_no}行含有非 {layout.encoding} 字节 line {line_no} has bytes not valid in {layout.encoding}"
+        if error is None and cells is not None and len(cells) != layout.width:
+            extra = cells[layout.width:]
+            if len(cells) > layout.width and not any(c.strip() for c in extra):
+                cells = cells[:layout.width]  # only empty padding beyond the header: harmless
+            else:
+                error = (f"第{line_no}行有 {len(cells)} 个字段，应为 {layout.width} 个 "
+                         f"line {line_no} has {len(cells)} fields, expected {layout.width}")
+        if error is not None:
+            yield Row([], name, row_number, error, raw)
+            continue
+        values: list[str | None] = [None] * total
+        for pos, cell in zip(positions, cells):
+            values[pos] = cell
+        yield Row(values, name, row_number)
 
 
 class CsvConnector:
-    """Options: ``delimiter`` (sniffed if absent), ``header`` (default true), ``encoding`` (utf-8)."""
+    """Options: see ``CsvOptions``. A folder or glob may mix files with different headers."""
+
+    options = CsvOptions
+
+    def __init__(self, delimiter: str | None = None):
+        self.delimiter = delimiter  # kind 'tsv' means tabs unless the options say otherwise
 
     def read(self, source: SourceSpec, ctx: ReadContext) -> pa.RecordBatchReader:
-        files = resolve_files(source, ctx)
-        opts = source.options
-        args = ["all_varchar = true", "filename = true", f"header = {str(opts.get('header', True)).lower()}"]
-        if "delimiter" in opts:
-            args.append(f"delim = '{opts['delimiter']}'")
-        if "encoding" in opts:
-            args.append(f"encoding = '{opts['encoding']}'")
-        file_list = ", ".join(f"'{f.as_posix()}'" for f in files)
-        # row_number() over () follows file order because DuckDB preserves insertion order.
-        sql = (f"SELECT * EXCLUDE (filename), filename AS {SOURCE_FILE}, "
-               f"row_number() OVER () AS {ROW_NUMBER} FROM read_csv([{file_list}], {', '.join(args)})")
-        con = duckdb.connect()
-        try:
-            return con.execute(sql).to_arrow_reader()
-        except duckdb.Error as exc:
-            raise ConnectorError(f"source {source.name!r}: cannot read CSV: {exc}",
-                                 hint="check the delimiter and encoding options of the source") from None
+        opts = parse_options(CsvOptions, source)
+        if opts.delimiter is None and self.delimiter:
+            opts = opts.model_copy(update={"delimiter": self.delimiter})
+        files = resolve_files(source, ctx, suffixes=(".csv", ".tsv", ".txt"))
+        layouts = []
+        for path in files:
+            try:
+                layouts.append(_layout(path, opts))
+            except OSError as exc:
+                raise ConnectorError(f"source {source.name!r}: cannot read {path}: {exc.strerror}",
+                                     hint="check the file exists and is readable") from None
+            except ConnectorError as exc:
+                raise ConnectorError(f"source {source.name!r}: {exc.message}", hint=exc.hint) from None
+        # The union of every file's columns, in order of first appearance.
+        columns: list[str] = []
+        for layout in layouts:
+            columns.extend(n for n in layout.names if n not in columns)
+        index = {n: i for i, n in enumerate(columns)}
+
+        def rows() -> Iterator[Row]:
+            for path, layout in zip(files, layouts):
+                if not layout.names:
+                    continue  # an empty file: nothing to read, nothing lost
+                yield from _file_rows(path, layout, opts, [index[n] for n in layout.names], len(columns))
+
+        return rows_reader(columns, rows())
 
 
 CONNECTORS.add("csv", CsvConnector())
+CONNECTORS.add("tsv", CsvConnector(delimiter="\t"))

@@ -48,7 +48,8 @@ ProgressFn = Callable[[str, int, int], Any]
 
 def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
              trigger: str = "manual", user: str | None = None,
-             progress: ProgressFn | None = None) -> RunReport:
+             progress: ProgressFn | None = None, full_refresh: bool = False) -> RunReport:
+    """Run a pack; ``full_refresh`` makes incremental sources reload everything."""
     catalog = ctx.catalog
     pack = catalog.get(pack_id)
     dag = catalog.dag
@@ -71,7 +72,7 @@ def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
             broken.add(table)
             continue
         try:
-            update = _run_step(ctx, run_id, table)
+            update = _run_step(ctx, run_id, table, full_refresh)
         except LingshuError as exc:
             broken.add(table)
             report.steps.append(StepResult(table, step, "failed", error=str(exc)))
@@ -87,20 +88,23 @@ def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
     return report
 
 
-def _run_step(ctx: Context, run_id: int, table: str) -> TableUpdate:
+def _run_step(ctx: Context, run_id: int, table: str, full_refresh: bool = False) -> TableUpdate:
     node = ctx.catalog.node(table)
     pack = ctx.catalog.producers[table]
     if isinstance(node, SqlModel):
         with ctx.state.track(run_id, TableUpdate(table, "model")) as update:
             materialize(ctx.engine, node, update)
         return update
-    read_ctx = ReadContext(pack_root=pack.root, raw_dir=ctx.workspace.folder("raw"))
+    read_ctx = ReadContext(pack_root=pack.root, raw_dir=ctx.workspace.folder("raw"),
+                           secrets_dir=ctx.workspace.folder("secrets"))
     with ctx.state.track(run_id, TableUpdate(table, "ingest")) as update:
-        result = ingest_source(ctx.engine, node, read_ctx, run_id)
+        result = ingest_source(ctx.engine, node, read_ctx, run_id, store=ctx.state, full_refresh=full_refresh)
         update.rows_before = result.rows_before
         update.rows_read = result.rows_read
-        update.rows_after = result.rows_loaded
+        update.rows_after = result.rows_after
         update.rows_quarantined = result.rows_quarantined
+        if result.appended:
+            update.rows_inserted = result.rows_loaded
     return update
 
 

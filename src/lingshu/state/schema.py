@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import (BigInteger, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
 
 metadata = MetaData()
 
@@ -41,4 +42,27 @@ table_updates = Table(
     Column("rows_read", BigInteger),  # ingest: rows read = loaded + quarantined
     Column("rows_quarantined", BigInteger),
     Column("error", Text),
+)
+
+# Incremental ingest (migration 0002): the largest watermark value loaded per ODS table...
+ingest_watermarks = Table(
+    "ingest_watermarks",
+    metadata,
+    Column("table_name", String(200), primary_key=True),
+    Column("column_name", String(200), nullable=False),
+    Column("value", Text, nullable=False),  # as text; typed with the column's declared type on use
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# ...and the files already loaded per ODS table (incremental by file: new files only).
+ingest_files = Table(
+    "ingest_files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("table_name", String(200), nullable=False, index=True),
+    Column("path", String(1024), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("table_name", "path", name="uq_ingest_files_table_path"),
 )

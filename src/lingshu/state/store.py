@@ -15,7 +15,7 @@ from alembic.config import Config
 from sqlalchemy.exc import SQLAlchemyError
 
 from lingshu.core.errors import StateError
-from lingshu.state.schema import runs, table_updates
+from lingshu.state.schema import ingest_files, ingest_watermarks, runs, table_updates
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -135,6 +135,49 @@ class StateStore:
         with self.engine.connect() as c:
             row = c.execute(query).first()
             return dict(row._mapping) if row else None
+
+    def recent_updates(self, table_name: str, step: str | None = None, limit: int = 5) -> list[dict[str, Any]]:
+        """The latest update-log rows of one table, newest first (for the integration list)."""
+        query = sa.select(table_updates).where(table_updates.c.table_name == table_name)
+        if step:
+            query = query.where(table_updates.c.step == step)
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(query.order_by(table_updates.c.id.desc()).limit(limit))]
+
+    # -- incremental ingest ---------------------------------------------------------------------
+    def watermark(self, table_name: str) -> dict[str, Any] | None:
+        query = sa.select(ingest_watermarks).where(ingest_watermarks.c.table_name == table_name)
+        with self.engine.connect() as c:
+            row = c.execute(query).first()
+            return dict(row._mapping) if row else None
+
+    def set_watermark(self, table_name: str, column: str, value: str, run_id: int | None) -> None:
+        values = {"column_name": column, "value": value, "run_id": run_id, "updated_at": now()}
+        with self.engine.begin() as c:
+            # Update-then-insert rather than a dialect's upsert: the same code on SQLite and PostgreSQL.
+            done = c.execute(ingest_watermarks.update()
+                             .where(ingest_watermarks.c.table_name == table_name).values(**values))
+            if done.rowcount == 0:
+                c.execute(ingest_watermarks.insert().values(table_name=table_name, **values))
+
+    def loaded_files(self, table_name: str) -> set[str]:
+        query = sa.select(ingest_files.c.path).where(ingest_files.c.table_name == table_name)
+        with self.engine.connect() as c:
+            return set(c.execute(query).scalars())
+
+    def add_loaded_files(self, table_name: str, paths: list[str], run_id: int | None) -> None:
+        new = sorted(set(paths) - self.loaded_files(table_name))
+        if not new:
+            return
+        with self.engine.begin() as c:
+            c.execute(ingest_files.insert(), [{"table_name": table_name, "path": p, "run_id": run_id,
+                                               "loaded_at": now()} for p in new])
+
+    def reset_ingest_state(self, table_name: str) -> None:
+        """Forget what was loaded into ``table_name`` (a full reload starts from nothing)."""
+        with self.engine.begin() as c:
+            c.execute(ingest_watermarks.delete().where(ingest_watermarks.c.table_name == table_name))
+            c.execute(ingest_files.delete().where(ingest_files.c.table_name == table_name))
 
     def dispose(self) -> None:
         self.engine.dispose()
