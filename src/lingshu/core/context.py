@@ -22,6 +22,8 @@ from lingshu.state.store import StateStore
 
 # SQL functions installed on every engine the Context opens: "module:function(engine)".
 SQL_FUNCTIONS: Registry[str] = Registry("SQL function set")
+SQL_FUNCTIONS.add("govern", "lingshu.govern.sql:register_sql")  # validators and standardizers
+SQL_FUNCTIONS.add("security", "lingshu.security.sql:register_sql")  # masking and SM3
 
 
 class Context:
