@@ -19,7 +19,7 @@ from datetime import date
 
 from lingshu.govern.checksums import ID_CHECK, ID_WEIGHTS, id_check_char
 from lingshu.govern.regions import region_check
-from lingshu.govern.sqldefs import macro
+from lingshu.govern.sqldefs import let, macro
 from lingshu.govern.text import fullwidth_to_halfwidth
 from lingshu.govern.verdict import Verdict
 
@@ -89,36 +89,38 @@ def is_valid_id(raw: str | None) -> bool:
 
 
 # -- SQL ------------------------------------------------------------------------------------------
-# The weighted sum, unrolled from ID_WEIGHTS so the weights are defined once (checksums.py).
-# TRY_CAST makes a non-digit yield NULL instead of an error: NULL then fails the check.
-_SUM = " + ".join(f"TRY_CAST(substr(b, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(ID_WEIGHTS))
-_CLEAN = "upper(trim(fullwidth_to_halfwidth(x)))"
+# The weighted sum over the weights of checksums.py (defined once there). TRY_CAST makes a
+# non-digit yield NULL instead of an error: NULL then fails the check.
+_W = "[" + ", ".join(str(w) for w in ID_WEIGHTS) + "]"
+_SUM = f"list_sum(list_transform(range(17), lambda i: TRY_CAST(substr(b, i + 1, 1) AS INTEGER) * {_W}[i + 1]))"
+_CENTURY = "CASE WHEN substr(c, 13, 3) IN ('996', '997', '998', '999') THEN '18' ELSE '19' END"
 
-macro("id_check_char", "b", f"substr('{ID_CHECK}', (({_SUM}) % 11) + 1, 1)",
+macro("id_check_char", "b", f"substr('{ID_CHECK}', CAST({_SUM} % 11 AS INTEGER) + 1, 1)",
       "GB 11643 check character of a 17-digit body.")
 macro("id_upgrade15", "c",
-      "substr(c, 1, 6) || CASE WHEN substr(c, 13, 3) IN ('996', '997', '998', '999') THEN '18' ELSE '19' END"
-      " || substr(c, 7, 9) || id_check_char(substr(c, 1, 6) || CASE WHEN substr(c, 13, 3) IN"
-      " ('996', '997', '998', '999') THEN '18' ELSE '19' END || substr(c, 7, 9))",
+      let("b", f"substr(c, 1, 6) || {_CENTURY} || substr(c, 7, 9)", "b || id_check_char(b)"),
       "15-digit first-generation number -> 18 characters.")
 macro("id_normalize", "x",
-      f"CASE WHEN regexp_full_match({_CLEAN}, '\\d{{17}}[\\dX]') THEN {_CLEAN}"
-      f" WHEN regexp_full_match({_CLEAN}, '\\d{{15}}') THEN id_upgrade15({_CLEAN}) END",
+      let("c", "upper(trim(fullwidth_to_halfwidth(x)))",
+          "CASE WHEN regexp_full_match(c, '\\d{17}[\\dX]') THEN c"
+          " WHEN regexp_full_match(c, '\\d{15}') THEN id_upgrade15(c) END"),
       "18-character upper-case ID (15-digit numbers upgraded); NULL if it cannot be an ID.")
 macro("id_birth_date_raw", "n", "try_strptime(substr(n, 7, 8), '%Y%m%d')::DATE",
       "Birth date field of a normalised ID, NULL when not a real date (no other checks).")
+macro("id_valid_normalized", "n",
+      "coalesce(n IS NOT NULL AND substr(n, 18, 1) = id_check_char(substr(n, 1, 17))"
+      " AND region_code_plausible(substr(n, 1, 6)) AND id_birth_date_raw(n) <= current_date, false)",
+      "Validity of an already normalised ID (the checks of is_valid_id after normalisation).")
 macro("is_valid_id", "x",
-      "CASE WHEN x IS NULL THEN NULL ELSE coalesce("
-      "id_normalize(x) IS NOT NULL"
-      " AND substr(id_normalize(x), 18, 1) = id_check_char(substr(id_normalize(x), 1, 17))"
-      " AND region_code_plausible(substr(id_normalize(x), 1, 6))"
-      " AND id_birth_date_raw(id_normalize(x)) <= current_date, false) END",
+      f"CASE WHEN x IS NULL THEN NULL ELSE {let('n', 'id_normalize(x)', 'id_valid_normalized(n)')} END",
       "GB 11643 ID number valid: shape, check character, real birth date not in the future, region.")
-macro("id_birth_date", "x", "CASE WHEN is_valid_id(x) THEN id_birth_date_raw(id_normalize(x)) END",
+macro("id_birth_date", "x",
+      let("n", "id_normalize(x)", "CASE WHEN id_valid_normalized(n) THEN id_birth_date_raw(n) END"),
       "Birth date of a valid ID number (NULL if the ID is not valid).")
 macro("id_sex", "x",
-      "CASE WHEN is_valid_id(x) THEN CASE WHEN CAST(substr(id_normalize(x), 17, 1) AS INTEGER) % 2 = 1"
-      " THEN 'M' ELSE 'F' END END",
+      let("n", "id_normalize(x)", "CASE WHEN id_valid_normalized(n) THEN"
+          " CASE WHEN CAST(substr(n, 17, 1) AS INTEGER) % 2 = 1 THEN 'M' ELSE 'F' END END"),
       "'M' (odd sequence) or 'F' (even) for a valid ID number.")
-macro("id_region_code", "x", "CASE WHEN is_valid_id(x) THEN substr(id_normalize(x), 1, 6) END",
+macro("id_region_code", "x",
+      let("n", "id_normalize(x)", "CASE WHEN id_valid_normalized(n) THEN substr(n, 1, 6) END"),
       "6-digit region code of a valid ID number.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from lingshu.govern.sqldefs import macro
+from lingshu.govern.sqldefs import let, macro
 from lingshu.govern.text import fullwidth_to_halfwidth
 from lingshu.govern.verdict import Verdict
 
@@ -85,39 +85,40 @@ def normalize_phone(raw: str | None) -> str | None:
 
 
 # -- SQL ------------------------------------------------------------------------------------------
-# Same steps as above, one macro per step so each stays readable.
+# Same steps as above, one macro per step so each stays readable; ``let`` binds each
+# intermediate value once (see sqldefs.let).
+_F = "fullwidth_to_halfwidth(x)"
 macro("phone_ext", "x",
-      f"CASE WHEN regexp_full_match(fullwidth_to_halfwidth(x), '{DASHED_EXT}')"
-      f" THEN regexp_extract(fullwidth_to_halfwidth(x), '^{DASHED_EXT}$', 3)"
-      f" ELSE regexp_extract(fullwidth_to_halfwidth(x), '{EXT_WORDS}\\s*(\\d{{1,6}})\\s*$', 1) END",
+      let("f", _F, f"CASE WHEN regexp_full_match(f, '{DASHED_EXT}') THEN regexp_extract(f, '^{DASHED_EXT}$', 3)"
+          f" ELSE regexp_extract(f, '{EXT_WORDS}\\s*(\\d{{1,6}})\\s*$', 1) END"),
       "Extension digits ('' when none).")
 macro("phone_digits", "x",
-      f"regexp_replace(CASE WHEN regexp_full_match(fullwidth_to_halfwidth(x), '{DASHED_EXT}')"
-      f" THEN regexp_replace(fullwidth_to_halfwidth(x), '^{DASHED_EXT}$', '\\1\\2')"
-      f" ELSE regexp_replace(fullwidth_to_halfwidth(x), '{EXT_WORDS}\\s*\\d{{1,6}}\\s*$', '') END,"
-      " '[\\s\\-()]', '', 'g')",
+      let("f", _F, "regexp_replace(CASE WHEN regexp_full_match(f, '" + DASHED_EXT + "')"
+          " THEN regexp_replace(f, '^" + DASHED_EXT + "$', '\\1\\2')"
+          " ELSE regexp_replace(f, '" + EXT_WORDS + "\\s*\\d{1,6}\\s*$', '') END, '[\\s\\-()]', '', 'g')"),
       "The number without extension and separators.")
 macro("phone_national", "x",
-      "CASE WHEN regexp_matches(phone_digits(x), '^(\\+86|0086)') THEN"
-      " CASE WHEN regexp_full_match(regexp_replace(phone_digits(x), '^(\\+86|0086)', ''), '" + MOBILE + "')"
-      " THEN regexp_replace(phone_digits(x), '^(\\+86|0086)', '')"
-      " ELSE '0' || regexp_replace(phone_digits(x), '^(\\+86|0086)', '') END"
-      " WHEN regexp_full_match(phone_digits(x), '86" + MOBILE + "') THEN substr(phone_digits(x), 3)"
-      " ELSE phone_digits(x) END",
+      let("d", "phone_digits(x)", let(
+          "r", "regexp_replace(d, '^(\\+86|0086)', '')",
+          "CASE WHEN r <> d THEN CASE WHEN regexp_full_match(r, '" + MOBILE + "') THEN r ELSE '0' || r END"
+          " WHEN regexp_full_match(d, '86" + MOBILE + "') THEN substr(d, 3) ELSE d END")),
       "The national number (country code removed, landline trunk 0 restored).")
-macro("phone_kind", "x",
-      f"CASE WHEN x IS NULL THEN NULL"
-      f" WHEN regexp_full_match(phone_national(x), '{MOBILE}') AND phone_ext(x) = '' THEN 'mobile'"
-      f" WHEN regexp_full_match(phone_national(x), '{LANDLINE}') THEN 'landline'"
-      f" WHEN regexp_full_match(phone_national(x), '{LOCAL}') THEN 'landline'"
-      f" WHEN regexp_full_match(phone_national(x), '{SERVICE}') AND phone_ext(x) = '' THEN 'service' END",
+_KIND = (f"CASE WHEN regexp_full_match(p, '{MOBILE}') AND e = '' THEN 'mobile'"
+         f" WHEN regexp_full_match(p, '{LANDLINE}') THEN 'landline'"
+         f" WHEN regexp_full_match(p, '{LOCAL}') THEN 'landline'"
+         f" WHEN regexp_full_match(p, '{SERVICE}') AND e = '' THEN 'service' END")
+macro("phone_parts", "x",
+      "CASE WHEN x IS NOT NULL THEN " + let(
+          "p", "phone_national(x)", let("e", "phone_ext(x)", f"struct_pack(p := p, e := e, k := {_KIND})")) + " END",
+      "National number, extension and kind, bound once (used by the macros below).")
+macro("phone_kind", "x", "phone_parts(x).k",
       "'mobile', 'landline', 'service', or NULL when not a phone number.")
 macro("phone_normalize", "x",
-      f"CASE phone_kind(x) WHEN 'mobile' THEN phone_national(x) WHEN 'service' THEN phone_national(x)"
-      f" WHEN 'landline' THEN CASE WHEN regexp_full_match(phone_national(x), '{LOCAL}')"
-      f" THEN '{DEFAULT_AREA}-' || phone_national(x)"
-      f" ELSE regexp_replace(phone_national(x), '^{LANDLINE}$', '\\1-\\2') END"
-      f" || CASE WHEN phone_ext(x) = '' THEN '' ELSE '-' || phone_ext(x) END END",
+      let("s", "phone_parts(x)",
+          f"CASE s.k WHEN 'mobile' THEN s.p WHEN 'service' THEN s.p"
+          f" WHEN 'landline' THEN CASE WHEN regexp_full_match(s.p, '{LOCAL}') THEN '{DEFAULT_AREA}-' || s.p"
+          f" ELSE regexp_replace(s.p, '^{LANDLINE}$', '\\1-\\2') END"
+          f" || CASE WHEN s.e = '' THEN '' ELSE '-' || s.e END END"),
       "Normal form: 13812345678, 021-12345678(-ext), 4008123123; NULL when not a phone number.")
 macro("is_valid_phone", "x", "CASE WHEN x IS NULL THEN NULL ELSE phone_kind(x) IS NOT NULL END",
       "A mobile, landline or 400/800 number.")

@@ -93,6 +93,16 @@ def as_array(values: Any) -> pa.Array:
     return pa.array(values)
 
 
+def let(var: str, expr: str, body: str) -> str:
+    """``body`` with ``var`` bound to ``expr``, evaluated once per row.
+
+    DuckDB macros substitute their arguments textually, so a macro that uses a derived value five
+    times would expand (and bind) it five times, and nesting multiplies that: binding took seconds.
+    A one-element list and a lambda bind the value once and stay vectorized.
+    """
+    return f"list_transform([{expr}], lambda {var}: {body})[1]"
+
+
 def sql_str(s: str) -> str:
     """A Python string as a SQL string literal."""
     return "'" + s.replace("'", "''") + "'"

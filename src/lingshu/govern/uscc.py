@@ -17,7 +17,7 @@ from lingshu.govern.checksums import (
     uscc_check_char,
 )
 from lingshu.govern.regions import region_check
-from lingshu.govern.sqldefs import macro, sql_map
+from lingshu.govern.sqldefs import let, macro, sql_map
 from lingshu.govern.text import fullwidth_to_halfwidth
 from lingshu.govern.verdict import Verdict
 
@@ -73,13 +73,14 @@ macro("uscc_normalize", "x", "upper(regexp_replace(fullwidth_to_halfwidth(x), '\
 macro("uscc_check_char", "b", f"substr('{USCC_ALPHABET}', ((31 - ({_SUM}) % 31) % 31) + 1, 1)",
       "GB 32100 check character of a 17-character body (31 -> 0).")
 macro("org_code_check_char", "b",
-      f"CASE 11 - ({_ORG}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(11 - ({_ORG}) % 11 AS VARCHAR) END",
+      let("c", f"11 - ({_ORG}) % 11", "CASE c WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(c AS VARCHAR) END"),
       "GB 11714 organisation-code check character of an 8-character body.")
 macro("is_valid_uscc", "x",
-      f"CASE WHEN x IS NULL THEN NULL ELSE"
-      f" regexp_full_match(uscc_normalize(x), '[{USCC_ALPHABET}]{{18}}')"
-      f" AND substr(uscc_normalize(x), 18, 1) = uscc_check_char(substr(uscc_normalize(x), 1, 17))"
-      f" AND substr(uscc_normalize(x), 17, 1) = org_code_check_char(substr(uscc_normalize(x), 9, 8)) END",
+      "CASE WHEN x IS NULL THEN NULL ELSE " + let(
+          "n", "uscc_normalize(x)",
+          f"regexp_full_match(n, '[{USCC_ALPHABET}]{{18}}')"
+          " AND substr(n, 18, 1) = uscc_check_char(substr(n, 1, 17))"
+          " AND substr(n, 17, 1) = org_code_check_char(substr(n, 9, 8))") + " END",
       "GB 32100 code valid: alphabet, check character, embedded organisation-code check.")
 macro("uscc_org_code", "x",
       "CASE WHEN is_valid_uscc(x) THEN substr(uscc_normalize(x), 9, 8) || '-' || substr(uscc_normalize(x), 17, 1) END",
