@@ -8,6 +8,7 @@ autoload switched off, so nothing is ever fetched from the network (the bureau's
 from __future__ import annotations
 
 import importlib.util
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,6 +58,9 @@ class DuckDBEngine(Engine):
                 f"cannot open the warehouse {warehouse}: {exc}",
                 hint="another Lingshu process may hold it; stop it or use a read-only command",
             ) from None
+        # One connection serves every thread (temporary macros and Python UDFs are per
+        # connection); DuckDB parallelises inside each query, so a lock costs little.
+        self.lock = threading.RLock()
         # Also forbid the network explicitly: a stray INSTALL must fail, not download.
         self.con.execute("SET allow_community_extensions = false")
         for ext in extensions:
@@ -72,13 +76,15 @@ class DuckDBEngine(Engine):
     # -- statements -----------------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
         try:
-            self.con.execute(sql, params)
+            with self.lock:
+                self.con.execute(sql, params)
         except duckdb.Error as exc:
             raise EngineError(_short(exc), hint="check the SQL named above") from exc
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         try:
-            return self.con.execute(sql, params).to_arrow_table()
+            with self.lock:
+                return self.con.execute(sql, params).to_arrow_table()
         except duckdb.Error as exc:
             raise EngineError(_short(exc), hint="check the SQL named above") from exc
 
@@ -109,7 +115,8 @@ class DuckDBEngine(Engine):
     def replace_table_from_arrow(self, schema: str, name: str, data: pa.Table,
                                  inspect: Callable[[str], Any] | None = None) -> Any:
         view = f"__lingshu_arrow_{uuid.uuid4().hex[:8]}"
-        self.con.register(view, data)
+        with self.lock:
+            self.con.register(view, data)
         try:
             return self._swap(schema, name,
                               lambda tmp: self.con.execute(f"CREATE TABLE {tmp} AS SELECT * FROM {view}"), inspect)
@@ -123,33 +130,35 @@ class DuckDBEngine(Engine):
         Readers see either the old table or the new one, never neither; if ``build`` (or
         ``inspect``) fails, the side table is dropped and the old table keeps its rows.
         """
-        self.ensure_schema(schema)
-        side = f'"{schema}"."__new_{name}_{uuid.uuid4().hex[:8]}"'
-        in_transaction = False
-        try:
-            build(side)
-            result = inspect(side) if inspect is not None else None
-            self.con.execute("BEGIN TRANSACTION")
-            in_transaction = True
-            self.con.execute(f'DROP TABLE IF EXISTS "{schema}"."{name}"')
-            self.con.execute(f'ALTER TABLE {side} RENAME TO "{name}"')
-            self.con.execute("COMMIT")
-            return result
-        except BaseException as exc:
-            if in_transaction:
-                self.con.execute("ROLLBACK")
-            self.con.execute(f"DROP TABLE IF EXISTS {side}")
-            if isinstance(exc, duckdb.Error):
-                raise EngineError(_short(exc), hint="the previous table is unchanged") from exc
-            raise
+        with self.lock:  # the whole build-and-swap is one unit for other threads
+            self.ensure_schema(schema)
+            side = f'"{schema}"."__new_{name}_{uuid.uuid4().hex[:8]}"'
+            in_transaction = False
+            try:
+                build(side)
+                result = inspect(side) if inspect is not None else None
+                self.con.execute("BEGIN TRANSACTION")
+                in_transaction = True
+                self.con.execute(f'DROP TABLE IF EXISTS "{schema}"."{name}"')
+                self.con.execute(f'ALTER TABLE {side} RENAME TO "{name}"')
+                self.con.execute("COMMIT")
+                return result
+            except BaseException as exc:
+                if in_transaction:
+                    self.con.execute("ROLLBACK")
+                self.con.execute(f"DROP TABLE IF EXISTS {side}")
+                if isinstance(exc, duckdb.Error):
+                    raise EngineError(_short(exc), hint="the previous table is unchanged") from exc
+                raise
 
     def load_temp(self, name: str, data: pa.Table | pa.RecordBatchReader) -> None:
         view = f"__lingshu_in_{uuid.uuid4().hex[:8]}"
-        self.con.register(view, data)
-        try:
-            self.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM {view}')
-        finally:
-            self.con.unregister(view)
+        with self.lock:
+            self.con.register(view, data)
+            try:
+                self.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM {view}')
+            finally:
+                self.con.unregister(view)
 
     # -- functions ------------------------------------------------------------------------------
     def register_function(self, name: str, func: Callable[..., Any], params: Sequence[str],
