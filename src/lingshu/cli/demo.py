@@ -36,6 +36,8 @@ def register(app: typer.Typer) -> None:
     def demo(
         directory: Annotated[Path, typer.Option("--dir", help="Demo workspace folder / 演示工作区")] = Path("demo-workspace"),
         serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the console afterwards / 完成后启动控制台")] = True,
+        host: Annotated[str, typer.Option(help="Address to bind / 监听地址")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port / 端口")] = 8600,
     ) -> None:
         """Build the demo workspace and run the main job / 构建演示工作区并运行主任务。"""
         with build_demo(directory) as ctx:
@@ -46,6 +48,7 @@ def register(app: typer.Typer) -> None:
                     layer, name = table.split(".")
                     console.print(f"  {table}: {ctx.engine.row_count(layer, name)} 行 rows")
             console.print(f"  更新日志 update log: lingshu -w {directory} runs")
-        if serve:
-            # The web console arrives with the server (issue 9); until then the demo ends here.
-            console.print("控制台尚未提供 the console is not built yet; use the CLI commands above.")
+            if serve:
+                from lingshu.cli.serve import serve_context
+
+                serve_context(ctx, host, port)

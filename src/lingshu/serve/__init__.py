@@ -1,0 +1,1 @@
+"""The web server: data APIs, the console and dashboards (FastAPI + Uvicorn). No business logic."""

@@ -1,0 +1,46 @@
+"""The app factory. Routers register by name; each is a factory ``(ctx) -> APIRouter``.
+
+Routers hold no business logic: they translate HTTP to Context calls and back.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRouter
+
+from lingshu import __version__
+from lingshu.core.context import Context
+from lingshu.core.errors import LingshuError
+from lingshu.core.registry import Registry
+
+# name -> "module:factory"; imported when the app is built.
+ROUTERS: Registry[str] = Registry("router")
+ROUTERS.add("health", "lingshu.serve.health:router")
+
+WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
+
+
+def create_app(ctx: Context) -> FastAPI:
+    app = FastAPI(
+        title="临数 Lingshu 数据服务 API",
+        version=__version__,
+        description="临港新片区数据局数据服务接口。Dataset, indicator and feature APIs of the Lingshu platform.",
+    )
+    app.state.ctx = ctx
+
+    @app.exception_handler(LingshuError)
+    async def _user_error(request: Request, exc: LingshuError) -> JSONResponse:
+        # A user error is a 400 with the message and the fix, never a 500 with a traceback.
+        return JSONResponse(status_code=getattr(exc, "http_status", 400),
+                            content={"error": exc.message, "hint": exc.hint, "kind": type(exc).__name__})
+
+    for _, target in ROUTERS.items():
+        module, attr = target.split(":")
+        factory: Callable[[Context], APIRouter] = getattr(importlib.import_module(module), attr)
+        app.include_router(factory(ctx))
+    return app
