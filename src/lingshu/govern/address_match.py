@@ -88,7 +88,7 @@ def _match(eng: Any, addresses: Any, base: pa.Table, address_col: str, lng_col: 
            i.p.rules AS rules
     FROM i LEFT JOIN best USING (row) ORDER BY i.row"""
     try:
-        return eng.con.execute(sql).fetch_arrow_table()
+        return eng.con.execute(sql).to_arrow_table()
     finally:
         eng.con.unregister("__lingshu_addr_in")
         eng.con.unregister("__lingshu_addr_base")

@@ -45,7 +45,7 @@ def apply_sql(name: str, *arrays: Any) -> pa.Array:
         eng.con.register("__lingshu_vec", pa.table(cols))
         try:
             # threads=1 and a plain projection: DuckDB keeps the input order.
-            out = eng.con.execute(f"SELECT {name}({args}) AS r FROM __lingshu_vec").fetch_arrow_table()
+            out = eng.con.execute(f"SELECT {name}({args}) AS r FROM __lingshu_vec").to_arrow_table()
         finally:
             eng.con.unregister("__lingshu_vec")
     return as_array(out.column("r"))
