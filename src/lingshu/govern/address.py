@@ -76,11 +76,6 @@ def _numerals(a: pa.Array) -> pa.Array:
         return a
     # Scalar rule on the selected rows only (rare: most addresses use Arabic digits).
     fixed = pa.array([convert_address_numerals(s) for s in a.take(pa.array(idx)).to_pylist()], pa.string())
-    out = a.to_pylist() if idx.size * 4 > len(a) else None
-    if out is not None:
-        for i, s in zip(idx, fixed.to_pylist(), strict=True):
-            out[i] = s
-        return pa.array(out, pa.string())
     return pc.replace_with_mask(a, mask, fixed)
 
 
@@ -144,7 +139,7 @@ def parse_addresses(values: Any) -> pa.StructArray:
     fields = {c: _empty_to_null(pc.struct_field(parts, [i])) for i, c in enumerate((*COMPONENTS, "rest"))}
     # A Lingang town without its district: the district is known from the town.
     town_to_district = {m.town: m.district for m in lingang().members}
-    std_town = pc.fill_null(_map(fields["town"], town_aliases()), fields["town"]) if fields["town"] is not None else None
+    std_town = pc.fill_null(_map(fields["town"], town_aliases()), fields["town"])
     inferred = _map(std_town, town_to_district)
     need = pc.and_(pc.is_null(fields["district"]), pc.is_valid(inferred))
     names.append("infer_district")
