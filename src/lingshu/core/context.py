@@ -18,6 +18,7 @@ from lingshu.core.workspace import Workspace, find_workspace
 from lingshu.engines import Engine, open_engine
 from lingshu.indicators.service import IndicatorService
 from lingshu.pack.loader import BUILTIN_PACKS, PackCatalog
+from lingshu.security.platform import Security
 from lingshu.state.store import StateStore
 
 # SQL functions installed on every engine the Context opens: "module:function(engine)".
@@ -59,6 +60,10 @@ class Context:
         return PackCatalog.from_paths(paths)
 
     @cached_property
+    def security(self) -> Security:
+        return Security(self.state)
+
+    @cached_property
     def indicators(self) -> IndicatorService:
         return IndicatorService(self.catalog, self.engine)
 
@@ -71,6 +76,7 @@ class Context:
 
     def close(self) -> None:
         self.__dict__.pop("indicators", None)
+        self.__dict__.pop("security", None)
         if "engine" in self.__dict__:
             self.engine.close()
             del self.__dict__["engine"]

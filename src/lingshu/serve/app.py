@@ -21,6 +21,7 @@ from lingshu.core.registry import Registry
 # name -> "module:factory"; imported when the app is built.
 ROUTERS: Registry[str] = Registry("router")
 ROUTERS.add("health", "lingshu.serve.health:router")
+ROUTERS.add("auth", "lingshu.serve.auth:router")
 
 WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 

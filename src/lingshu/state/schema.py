@@ -66,3 +66,82 @@ ingest_files = Table(
     Column("loaded_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("table_name", "path", name="uq_ingest_files_table_path"),
 )
+
+# --- security: accounts, keys, grants, audit, approvals (migration 0003) -----------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(100)),
+    Column("department", String(100)),
+    Column("password_hash", String(200)),  # pbkdf2-sm3$iterations$salt$hash; NULL = key-only account
+    Column("roles", String(200), nullable=False),  # comma-separated role names
+    Column("active", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False),  # SM3 of the whole key; the key itself is never stored
+    Column("label", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(100), nullable=False, index=True),  # "user:<name>" or "role:<name>"
+    Column("resource", String(200), nullable=False),  # "dataset:ads.x", "indicator:pack.id", "pack:id", "*"
+    Column("actions", String(200), nullable=False),  # comma-separated: read, export, decrypt, run
+    Column("columns", Text),  # JSON list of visible columns, NULL = all allowed by classification
+    Column("row_filter", Text),  # SQL condition limiting rows, NULL = all rows
+    Column("extent", String(200)),  # "minx,miny,maxx,maxy" for spatial datasets
+    Column("granted_by", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("resource", String(200)),
+    Column("outcome", String(20), nullable=False),  # allowed, denied, error
+    Column("detail", Text),  # JSON, never personal data or secrets
+    Column("hash", String(64), nullable=False),  # SM3 chain: hash(prev.hash || record)
+)
+
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pack", String(100), nullable=False, index=True),
+    Column("fingerprint", String(64), nullable=False),  # hash of the pack's files at review time
+    Column("status", String(20), nullable=False),  # pending, approved, rejected
+    Column("requested_by", String(64)),
+    Column("reviewed_by", String(64)),
+    Column("comment", Text),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("reviewed_at", DateTime(timezone=True)),
+)
