@@ -18,6 +18,7 @@ departmental workbooks are small, and a million-row export should be sent as CSV
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import statistics
 import zipfile
@@ -180,6 +181,10 @@ def _cell(value: Any, is_date: bool, epoch: Any) -> str | None:
         return to_text(moment)
     if isinstance(value, str):
         return value
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        # Excel has no DATE type, only date-formatted numbers: midnight means a date. It still
+        # casts to TIMESTAMP, and a DATE column would reject '2019-03-01 00:00:00'.
+        return value.date().isoformat()
     return to_text(value)
 
 

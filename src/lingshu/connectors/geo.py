@@ -102,7 +102,8 @@ class GeoConnector:
                                      f"{str(exc).splitlines()[0]}",
                                      hint="check the file (a Shapefile needs its .shx and .dbf beside it)") from None
             geom = next((name for name, typ, *_ in described if typ.upper().startswith("GEOMETRY")), None)
-            attrs = [name for name, *_ in described if name != geom]
+            # OGC_FID is GDAL's synthetic feature number for GeoJSON, not something the provider sent.
+            attrs = [name for name, *_ in described if name not in (geom, "OGC_FID")]
             select = [f"CAST({_q(a)} AS VARCHAR) AS {_q(a)}" for a in attrs]
             if geom:
                 select.append(f"{_geometry(opts, geom)} AS {_q(opts.geometry_column)}")
