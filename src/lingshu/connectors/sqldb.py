@@ -145,6 +145,7 @@ class SqlConnector:
             raise ConnectorError(f"source {source.name!r}: no SQLAlchemy dialect for {url.drivername}: {exc}",
                                  hint="install the database's SQLAlchemy dialect and driver package") from None
         statement, label = _statement(opts, ctx.since, engine.dialect)
+        conn = None
         try:
             conn = engine.connect()
             if opts.stream:
@@ -152,6 +153,8 @@ class SqlConnector:
                 conn = conn.execution_options(yield_per=opts.chunk_rows)
             result = conn.execute(statement)
         except sa.exc.SQLAlchemyError as exc:
+            if conn is not None:
+                conn.close()
             engine.dispose()
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise ConnectorError(f"source {source.name!r}: cannot read {label} from {where}: {detail}",

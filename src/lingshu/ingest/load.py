@@ -155,7 +155,7 @@ def ingest_source(engine: Engine, source: SourceSpec, ctx: ReadContext, run_id: 
     rows_before = engine.row_count(layer, table)
     if plan.since is not None:
         # Pushed down by connectors that can; applied here for all, so every kind behaves alike.
-        col, typ = plan.since.column, plan.since.type
+        col, typ = _declared_name(source, plan.since.column), plan.since.type
         engine.execute(f"DELETE FROM {raw} WHERE NOT coalesce(TRY_CAST(trim({_q(col)}) AS {typ}) "
                        f"> TRY_CAST(? AS {typ}), false)", [plan.since.value])
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
@@ -178,15 +178,20 @@ def ingest_source(engine: Engine, source: SourceSpec, ctx: ReadContext, run_id: 
     new_max = None
     if plan.options is not None and plan.options.mode == "watermark":
         assert plan.options.column is not None
-        typ = incremental.column_type(source, plan.options.column)
-        new_max = engine.scalar(f"SELECT CAST(max(TRY_CAST(trim({_q(plan.options.column)}) AS {typ})) AS VARCHAR) "
-                                f"FROM ({loaded_sql})")
+        # Loaded rows are already typed, so max() compares as the declared type (9 < 10).
+        column = _declared_name(source, plan.options.column)
+        new_max = engine.scalar(f"SELECT CAST(max({_q(column)}) AS VARCHAR) FROM ({loaded_sql})")
     files = [r[SOURCE_FILE] for r in engine.query(f"SELECT DISTINCT {SOURCE_FILE} FROM {raw}").to_pylist()
              if r[SOURCE_FILE] is not None] if SOURCE_FILE in raw_columns else []
     engine.execute(f"DROP TABLE IF EXISTS {raw}")
     incremental.commit(store, source, plan, run_id=run_id, new_max=new_max, files=files)
     return IngestResult(source.target, rows_read, rows_loaded, rows_quarantined, rows_before,
                         engine.row_count(layer, table), appended=plan.append)
+
+
+def _declared_name(source: SourceSpec, column: str) -> str:
+    """A column named by its title in options resolves to its declared name (as it is in ODS)."""
+    return next((c.name for c in source.columns if column in (c.name, c.title)), column)
 
 
 def _write_ods(engine: Engine, layer: str, table: str, loaded_sql: str, plan: incremental.Plan) -> None:
