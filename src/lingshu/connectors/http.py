@@ -78,6 +78,10 @@ class _Client:
             if opts.auth.param:
                 self.auth_params[opts.auth.param] = opts.auth.prefix + self.secret
             elif opts.auth.header:
+                if not (opts.auth.prefix + self.secret).isascii():
+                    raise ConnectorError(f"source {source.name!r}: secret {opts.auth.secret!r} has non-ASCII "
+                                         "characters, which an HTTP header cannot carry",
+                                         hint="check the secret file's content (a stray full-width character?)")
                 self.headers[opts.auth.header] = opts.auth.prefix + self.secret
         self.client = httpx.Client(timeout=opts.timeout, headers=self.headers, follow_redirects=True)
         self.last_request = 0.0
