@@ -94,15 +94,27 @@ def detect_encoding(sample: bytes, file: Path) -> str:
     if b"\x00" in sample[:4096]:
         raise ConnectorError(f"{file.name} is not a text file (it contains NUL bytes)",
                              hint="check that path: points at the CSV, not an .xlsx or archive")
-    # An incremental decoder accepts a multi-byte character cut at the end of the sample.
+    lines = sample.split(b"\n")
+    if len(lines) > 1:
+        lines = lines[:-1]  # the sample may end inside a line (and inside a character)
+    failures = {}
     for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise ConnectorError(f"cannot tell the encoding of {file.name}: it is neither UTF-8 nor GBK/GB18030",
-                         hint="declare options: {encoding: ...} for this source")
+        failures[encoding] = sum(1 for line in lines if not _decodes(line, encoding))
+    # One stray byte must not make a UTF-8 file unreadable (that row is quarantined later), and
+    # UTF-8 text often happens to decode as GB18030 mojibake: so UTF-8 wins ties.
+    best = min(failures, key=lambda e: (failures[e], e != "utf-8"))
+    if failures[best] * 2 > len(lines):
+        raise ConnectorError(f"cannot tell the encoding of {file.name}: it is neither UTF-8 nor GBK/GB18030",
+                             hint="declare options: {encoding: ...} for this source")
+    return best
+
+
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _split(lines: list[str], delimiter: str, quote: str) -> list[list[str]]:
