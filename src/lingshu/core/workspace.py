@@ -35,6 +35,7 @@ class WorkspaceConfig(Strict):
     state_url: str = Field("sqlite:///state.db", description="SQLAlchemy URL of the state store")
     pack_paths: list[str] = Field(default_factory=list, description="extra folders holding packs")
     builtin_packs: bool = Field(True, description="also load the packs shipped with Lingshu")
+    api_rate_per_minute: int = Field(1200, description="data API requests per minute per caller")
 
 
 class Workspace:

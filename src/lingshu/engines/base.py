@@ -79,6 +79,14 @@ class Engine(abc.ABC):
     ) -> None:
         """Expose a vectorized Python function (Arrow in, Arrow out) to SQL."""
 
+    def reader(self) -> Engine:
+        """An engine view for concurrent readers (the server's request threads).
+
+        Engines whose connection cannot be shared override this; readers must never block on,
+        or see half of, a pipeline's build.
+        """
+        return self
+
     def row_count(self, schema: str, name: str) -> int | None:
         if not self.table_exists(schema, name):
             return None

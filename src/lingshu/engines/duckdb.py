@@ -61,6 +61,7 @@ class DuckDBEngine(Engine):
         # One connection serves every thread (temporary macros and Python UDFs are per
         # connection); DuckDB parallelises inside each query, so a lock costs little.
         self.lock = threading.RLock()
+        self._reader: DuckDBReader | None = None
         # Also forbid the network explicitly: a stray INSTALL must fail, not download.
         self.con.execute("SET allow_community_extensions = false")
         for ext in extensions:
@@ -165,8 +166,60 @@ class DuckDBEngine(Engine):
                           returns: str) -> None:
         self.con.create_function(name, func, list(params), returns, type="arrow")
 
+    def reader(self) -> DuckDBReader:
+        if self._reader is None:
+            self._reader = DuckDBReader(self.con)
+        return self._reader
+
     def close(self) -> None:
         self.con.close()
+
+
+class DuckDBReader(DuckDBEngine):
+    """Per-thread cursors on the warehouse: reads run alongside pipeline builds, without the lock.
+
+    DuckDB's MVCC gives each read a consistent snapshot, and builds swap tables inside one
+    transaction, so a reader sees the old table or the new one, never a half-built one. Temporary
+    macros and Python UDFs live on the main connection only: reads here use plain SQL.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):  # noqa: super().__init__ opens files; we don't
+        self._root = con
+        self._local = threading.local()
+        self.lock = threading.RLock()
+        self._reader = None
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:  # type: ignore[override]
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._root.cursor()
+        return cursor
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        try:
+            self.con.execute(sql, params)
+        except duckdb.Error as exc:
+            raise EngineError(_short(exc), hint="check the SQL named above") from exc
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        try:
+            return self.con.execute(sql, params).to_arrow_table()
+        except duckdb.Error as exc:
+            raise EngineError(_short(exc), hint="check the SQL named above") from exc
+
+    def batches(self, sql: str, batch_size: int = 50_000) -> pa.RecordBatchReader:
+        """Stream a large result (exports) without holding it all in memory."""
+        try:
+            return self._root.cursor().execute(sql).to_arrow_reader(batch_size)
+        except duckdb.Error as exc:
+            raise EngineError(_short(exc), hint="check the SQL named above") from exc
+
+    def reader(self) -> DuckDBReader:
+        return self
+
+    def close(self) -> None:
+        pass  # the cursors close with the main connection
 
 
 def _short(exc: Exception) -> str:

@@ -37,6 +37,7 @@ class ColumnSpec(Strict):
     required: bool = False
     classification: str | None = Field(None, description="公开/内部/敏感/重要 (public/internal/sensitive/important)")
     personal: bool = Field(False, description="personal information (个人信息)")
+    mask: str | None = Field(None, description="masking kind for viewers without clear access, e.g. id, phone, name")
 
     @field_validator("name")
     @classmethod

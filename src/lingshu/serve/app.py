@@ -22,6 +22,7 @@ from lingshu.core.registry import Registry
 ROUTERS: Registry[str] = Registry("router")
 ROUTERS.add("health", "lingshu.serve.health:router")
 ROUTERS.add("auth", "lingshu.serve.auth:router")
+ROUTERS.add("datasets", "lingshu.serve.datasets:router")
 
 WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 
@@ -37,7 +38,8 @@ def create_app(ctx: Context) -> FastAPI:
     @app.exception_handler(LingshuError)
     async def _user_error(request: Request, exc: LingshuError) -> JSONResponse:
         # A user error is a 400 with the message and the fix, never a 500 with a traceback.
-        return JSONResponse(status_code=getattr(exc, "http_status", 400),
+        headers = {"Retry-After": "1"} if getattr(exc, "http_status", 400) == 429 else None
+        return JSONResponse(status_code=getattr(exc, "http_status", 400), headers=headers,
                             content={"error": exc.message, "hint": exc.hint, "kind": type(exc).__name__})
 
     for _, target in ROUTERS.items():

@@ -1,0 +1,70 @@
+"""``/api/v1/datasets``: metadata, filtered keyset-paged rows and streaming exports (数据集接口)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from lingshu.core.context import Context
+from lingshu.datasets.service import DatasetService
+from lingshu.security.accounts import Principal
+from lingshu.serve.auth import require
+from lingshu.serve.limits import rate_limited
+
+FILTER_HELP = ("筛选：字段=运算符.值，运算符 eq ne gt gte lt lte in between like is；"
+               "filters: column=op.value, e.g. town=eq.泥城镇, amount=gte.10, town=in.泥城镇,书院镇")
+
+
+def _jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Decimals, dates and timestamps as text: exact, and the same in every client language.
+    return json.loads(json.dumps(rows, default=str, ensure_ascii=False))
+
+
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(prefix="/api/v1/datasets", tags=["数据集 datasets"])
+    service = DatasetService(ctx)
+    current = rate_limited(ctx, require(ctx))
+
+    @r.get("", summary="可访问的数据集 Datasets the caller may read")
+    def list_datasets(principal: Principal = Depends(current)) -> dict[str, Any]:
+        return {"datasets": service.list(principal)}
+
+    @r.get("/{dataset_id}", summary="数据集元数据与字段 Dataset metadata and schema")
+    def describe(dataset_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
+        return service.describe(principal, dataset_id)
+
+    @r.get("/{dataset_id}/rows", summary="查询数据 Query rows", description=FILTER_HELP)
+    def rows(
+        dataset_id: str,
+        request: Request,
+        select: str | None = Query(None, description="返回字段，逗号分隔 columns to return"),
+        order: str | None = Query(None, description="排序，-表示降序 sort, '-' for descending"),
+        limit: int = Query(100, ge=1, le=10_000, description="每页条数 page size"),
+        after: str | None = Query(None, description="下一页游标 cursor from the previous page"),
+        count: bool = Query(False, description="返回总数 include the total count"),
+        bbox: str | None = Query(None, description="空间范围 minx,miny,maxx,maxy (WGS-84)"),
+        near: str | None = Query(None, description="周边 lng,lat,meters"),
+        principal: Principal = Depends(current),
+    ) -> dict[str, Any]:
+        _, result = service.rows(principal, dataset_id, list(request.query_params.multi_items()))
+        return {"columns": result.columns, "rows": _jsonable(result.table.to_pylist()), "masked": result.masked,
+                "next": result.next_cursor, "total": result.total}
+
+    @r.get("/{dataset_id}/export", summary="导出 Export (csv, csv-gbk, xlsx, geojson)", description=FILTER_HELP)
+    def export(
+        dataset_id: str,
+        request: Request,
+        format: str = Query("csv", description="csv | csv-gbk | xlsx | geojson"),
+        principal: Principal = Depends(current),
+    ) -> StreamingResponse:
+        params = [p for p in request.query_params.multi_items() if p[0] != "format"]
+        exporter, body = service.export(principal, dataset_id, params, format)
+        filename = quote(f"{dataset_id}.{exporter.extension}")
+        return StreamingResponse(body, media_type=exporter.media_type,
+                                 headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
+
+    return r
