@@ -28,6 +28,7 @@ class DefectRates(BaseModel):
     out_of_area: float = Field(0.01, ge=0, le=0.5, description="point outside Lingang")
     stale: float = Field(0.03, ge=0, le=0.5, description="record not updated after a real change")
     code_mismatch: float = Field(0.04, ge=0, le=0.5, description="project code differs across libraries")
+    nonstandard: float = Field(0.1, ge=0, le=0.5, description="education/title written in a non-standard way")
     mixed_date: float = Field(0.15, ge=0, le=0.5, description="date written as 2023年5月1日, 2023/5/1 or Excel serial")
 
 
