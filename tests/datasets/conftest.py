@@ -41,13 +41,23 @@ models:
       - {name: town, title: 所属镇}
       - {name: amount, title: 金额}
 apis: [ads.people]
+indicators: indicators.yaml
+"""
+
+INDICATORS = """
+indicators:
+  - {id: people_count, name: 人数, definition: 名录中的人数, model: ads.people, measure: {agg: count},
+     dimensions: [town], time: {column: registered_on, grains: [month]}, unit: 人, precision: 0}
+  - {id: amount_avg, name: 人均金额, definition: 金额均值, model: ads.people,
+     measure: {agg: avg, column: amount}, dimensions: [town], unit: 元}
 """
 
 
 @pytest.fixture(scope="package")
 def api_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
     tmp: Path = tmp_path_factory.mktemp("api")
-    packs = write_files(tmp / "packs" / "people", {"pack.yaml": PACK_YAML, "models/ads/people.sql": PEOPLE_SQL}).parent
+    packs = write_files(tmp / "packs" / "people", {"pack.yaml": PACK_YAML, "models/ads/people.sql": PEOPLE_SQL,
+                                                        "indicators.yaml": INDICATORS}).parent
     ws = init_workspace(tmp / "ws", pack_paths=[str(packs)])
     ws.config.builtin_packs = False
     ws.config.api_rate_per_minute = 100_000

@@ -65,11 +65,13 @@ class DatasetService:
             "row_filter": decision.row_filter is not None, "extent_limited": bool(decision.extents),
         }
 
-    def rows(self, principal: Principal, dataset_id: str, params: list[tuple[str, str]]) -> tuple[Dataset, QueryResult]:
+    def rows(self, principal: Principal, dataset_id: str, params: list[tuple[str, str]],
+             geometry: str = "wkt") -> tuple[Dataset, QueryResult]:
         decision = self._decide(principal, dataset_id, "read")
         dataset = self.catalog.get(dataset_id)
         query = DatasetQuery.from_params(params)
-        result = run_query(self.ctx.engine.reader(), dataset, query, decision, self._clear(principal, dataset_id))
+        result = run_query(self.ctx.engine.reader(), dataset, query, decision, self._clear(principal, dataset_id),
+                           geometry)
         self.ctx.security.audit.record(principal.username, "dataset.read", f"dataset:{dataset_id}",
                                        rows=result.table.num_rows, masked=result.masked, **query.describe())
         return dataset, result

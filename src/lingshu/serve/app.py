@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRouter
+from pydantic import ValidationError
 
 from lingshu import __version__
 from lingshu.core.context import Context
@@ -23,6 +24,8 @@ ROUTERS: Registry[str] = Registry("router")
 ROUTERS.add("health", "lingshu.serve.health:router")
 ROUTERS.add("auth", "lingshu.serve.auth:router")
 ROUTERS.add("datasets", "lingshu.serve.datasets:router")
+ROUTERS.add("features", "lingshu.serve.features:router")
+ROUTERS.add("indicators", "lingshu.serve.indicators:router")
 
 WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 
@@ -32,6 +35,9 @@ def create_app(ctx: Context) -> FastAPI:
         title="临数 Lingshu 数据服务 API",
         version=__version__,
         description="临港新片区数据局数据服务接口。Dataset, indicator and feature APIs of the Lingshu platform.",
+        # FastAPI's default explorer pages load their scripts from a CDN; the intranet has none.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.ctx = ctx
 
@@ -41,6 +47,12 @@ def create_app(ctx: Context) -> FastAPI:
         headers = {"Retry-After": "1"} if getattr(exc, "http_status", 400) == 429 else None
         return JSONResponse(status_code=getattr(exc, "http_status", 400), headers=headers,
                             content={"error": exc.message, "hint": exc.hint, "kind": type(exc).__name__})
+
+    @app.exception_handler(ValidationError)
+    async def _bad_value(request: Request, exc: ValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse(status_code=400, content={"error": f"参数错误 invalid parameter: {problems}",
+                                                      "hint": "check the parameter values", "kind": "ValidationError"})
 
     for _, target in ROUTERS.items():
         module, attr = target.split(":")
