@@ -4,7 +4,8 @@ A connector reads; it never types or filters. It returns an Arrow ``RecordBatchR
 columns are the source's columns as text, plus:
 
 - ``_source_file``: the file, table or URL the row came from;
-- ``_row_number``: the row's number within that file (data rows, 1-based) or read;
+- ``_row_number``: the row's number within that file (data rows, 1-based; for Excel the sheet's
+  own row number, which is what a clerk sees) or within the read for databases and APIs;
 - ``_parse_error`` (optional): why the row could not be parsed (a ragged CSV line, a JSON line
   that is not JSON, bytes that are not in the file's encoding), else NULL;
 - ``_raw`` (optional): the row as received, when it could not be split into columns.

@@ -60,7 +60,11 @@ def _read_lines(path: Path, encoding: str, spool: RecordSpool) -> None:
 
 
 def _read_document(path: Path, encoding: str, opts: JsonOptions, spool: RecordSpool) -> None:
-    text = path.read_text(encoding=encoding, errors="replace")
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ConnectorError(f"{path.name} has bytes not valid in {encoding} at offset {exc.start}",
+                             hint="declare options: {encoding: ...}, or fix the file") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
