@@ -197,7 +197,7 @@ def point_text(lon, lat) -> np.ndarray:
 def inject_points(df: pd.DataFrame, idx_crs: np.ndarray, idx_out: np.ndarray, gt: GroundTruth, source: str,
                   id_col: str, rng: np.random.Generator, lon_col: str = "lon", lat_col: str = "lat") -> None:
     """Apply CRS-mislabel and out-of-area defects to a point table in place."""
-    lon, lat = df[lon_col].to_numpy(dtype=float), df[lat_col].to_numpy(dtype=float)
+    lon, lat = df[lon_col].to_numpy(dtype=float).copy(), df[lat_col].to_numpy(dtype=float).copy()
     if idx_crs.size:
         nl, nt, which = shift_crs(lon[idx_crs], lat[idx_crs], rng)
         gt.add(source, df[id_col].to_numpy()[idx_crs], f"{lon_col},{lat_col}", "crs_mislabel",
