@@ -44,7 +44,8 @@ def child(mode: str, url: str, chunk: int) -> None:
 
         with tempfile.TemporaryDirectory() as tmp:
             engine = DuckDBEngine(Path(tmp) / "w.duckdb", extensions=())
-            engine.execute("SET memory_limit = '1GB'")  # the warehouse spills; it must not hold it all
+            # DuckDB spills to disk past its memory limit, so the warehouse side is bounded too.
+            engine.execute("SET memory_limit = '256MB'")
             result = ingest_source(engine, source, ctx, run_id=1)
             rows = result.rows_loaded
             engine.close()

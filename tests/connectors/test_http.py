@@ -166,3 +166,10 @@ def test_missing_secret_and_refused_connection(tmp_path: Path) -> None:
         read(source("http", options=opts), tmp_path, secrets=tmp_path)
     with pytest.raises(ConnectorError, match="ConnectError"):
         read(source("http", options={"url": "http://127.0.0.1:1/x", "retries": 1, **FAST}), tmp_path)
+
+
+def test_an_api_that_never_ends_stops_at_max_pages(api: str, secrets: Path, tmp_path: Path) -> None:
+    opts = {"url": api + "/page", "auth": AUTH, "record_path": "data.list", **FAST,
+            "pagination": {"type": "page", "page_size": 1, "max_pages": 3}}
+    with pytest.raises(ConnectorError, match="still more pages after max_pages=3"):
+        read(source("http", options=opts), tmp_path, secrets=secrets)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import pyarrow as pa
 from pydantic import Field, HttpUrl
@@ -158,6 +159,39 @@ def _records(document: Any, opts: HttpOptions, label: str) -> list[Any]:
     return records
 
 
+# Pagination styles: what to send for page ``i``, and whether another page follows this one.
+# A registry rather than branches, so a department's odd style is one more entry.
+def _page_params(p: PaginationOptions, i: int, cursor: Any) -> dict[str, Any]:
+    return {p.page_param: p.first_page + i, p.size_param: p.page_size}
+
+
+def _offset_params(p: PaginationOptions, i: int, cursor: Any) -> dict[str, Any]:
+    return {p.offset_param: i * p.page_size, p.limit_param: p.page_size}
+
+
+def _cursor_params(p: PaginationOptions, i: int, cursor: Any) -> dict[str, Any]:
+    return {p.cursor_param: cursor} if cursor is not None else {}
+
+
+def _full_page(p: PaginationOptions, records: list[Any], document: Any) -> tuple[bool, Any]:
+    return len(records) >= p.page_size, None  # a short page is the last one
+
+
+def _next_cursor(p: PaginationOptions, records: list[Any], document: Any) -> tuple[bool, Any]:
+    current = document
+    for part in p.cursor_path.split("."):
+        current = current.get(part) if isinstance(current, dict) else None
+    return current not in (None, ""), current
+
+
+PAGERS: dict[str, tuple[Any, Any]] = {
+    "none": (lambda p, i, c: {}, lambda p, r, d: (False, None)),
+    "page": (_page_params, _full_page),
+    "offset": (_offset_params, _full_page),
+    "cursor": (_cursor_params, _next_cursor),
+}
+
+
 class HttpConnector:
     options = HttpOptions
 
@@ -166,6 +200,7 @@ class HttpConnector:
         client = _Client(source, opts, ctx)
         spool = RecordSpool()
         pages = opts.pagination
+        page_params, more = PAGERS[pages.type]
         base: dict[str, Any] = {}
         if ctx.since is not None and opts.since_param:
             base[opts.since_param] = ctx.since.value
@@ -173,20 +208,10 @@ class HttpConnector:
         cursor: Any = None
         try:
             for i in range(pages.max_pages):
-                params = dict(base)
-                if pages.type == "page":
-                    params.update({pages.page_param: pages.first_page + i, pages.size_param: pages.page_size})
-                    label = f"{client.url}#{pages.page_param}={pages.first_page + i}"
-                elif pages.type == "offset":
-                    params.update({pages.offset_param: i * pages.page_size, pages.limit_param: pages.page_size})
-                    label = f"{client.url}#{pages.offset_param}={i * pages.page_size}"
-                elif pages.type == "cursor":
-                    if cursor is not None:
-                        params[pages.cursor_param] = cursor
-                    label = f"{client.url}#page{i + 1}"
-                else:
-                    label = client.url
-                document = client.fetch(params, label)
+                step = page_params(pages, i, cursor)
+                # The label names the page for quarantine and errors; auth parameters never enter it.
+                label = f"{client.url}#{urlencode(step)}" if step else client.url
+                document = client.fetch({**base, **step}, label)
                 try:
                     records = _records(document, opts, label)
                 except ConnectorError as exc:
@@ -194,29 +219,15 @@ class HttpConnector:
                 for record in records:
                     number += 1
                     spool.add(record, label, number)
-                if pages.type == "none" or not records:
+                go_on, cursor = more(pages, records, document)
+                if not records or not go_on:
                     break
-                if pages.type in ("page", "offset") and len(records) < pages.page_size:
-                    break
-                if pages.type == "cursor":
-                    cursor = _next_cursor(document, pages.cursor_path)
-                    if cursor in (None, ""):
-                        break
             else:
                 raise ConnectorError(f"source {source.name!r}: still more pages after max_pages={pages.max_pages}",
                                      hint="raise pagination.max_pages, or check the API really ends")
         finally:
             client.close()
         return spool.reader()
-
-
-def _next_cursor(document: Any, path: str) -> Any:
-    current = document
-    for part in path.split("."):
-        if not isinstance(current, dict):
-            return None
-        current = current.get(part)
-    return current
 
 
 CONNECTORS.add("http", HttpConnector())
