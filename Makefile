@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast setup system-deps bench bench-quick clean
+.PHONY: demo test test-fast setup system-deps web bench bench-quick clean
 
 demo: setup
 	$(BIN)/lingshu demo
@@ -16,7 +16,22 @@ test: setup
 test-fast: setup
 	$(BIN)/pytest -m "not slow"
 
-setup: system-deps $(STAMP)
+setup: system-deps $(STAMP) web
+
+# Front end: ECharts from the npm registry (pinned in package-lock.json), copied with our own
+# scripts and styles into src/lingshu/web/dist, which the server serves under /static. Nothing is
+# loaded from a CDN at run time. `npm ci` runs only when node_modules is missing or the lock changed.
+WEB_SRC  := src/lingshu/web/static
+WEB_DIST := src/lingshu/web/dist
+NPM_STAMP := node_modules/.lingshu-installed
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+web: $(NPM_STAMP) $(wildcard $(WEB_SRC)/*)
+	mkdir -p $(WEB_DIST)
+	cp node_modules/echarts/dist/echarts.min.js $(WEB_SRC)/*.js $(WEB_SRC)/*.css $(WEB_DIST)/
 
 # Debian packages (browser and CJK fonts for dashboards and documents); installed only if missing.
 system-deps:
@@ -29,4 +44,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) demo-workspace .pytest_cache
+	rm -rf $(VENV) demo-workspace .pytest_cache node_modules $(WEB_DIST)

@@ -26,6 +26,8 @@ ROUTERS.add("auth", "lingshu.serve.auth:router")
 ROUTERS.add("datasets", "lingshu.serve.datasets:router")
 ROUTERS.add("features", "lingshu.serve.features:router")
 ROUTERS.add("indicators", "lingshu.serve.indicators:router")
+ROUTERS.add("dashboards", "lingshu.serve.dashboards:router")  # 看板 API and pages
+ROUTERS.add("console", "lingshu.serve.console:router")  # 控制台 pages and /static
 
 WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 
