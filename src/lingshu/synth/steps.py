@@ -33,4 +33,5 @@ def geography(ctx: Context) -> None:
 from lingshu.synth import steps_registers  # noqa: E402,F401  (registers enterprises, persons, ...)
 from lingshu.synth import steps_mobility  # noqa: E402,F401
 from lingshu.synth import steps_city  # noqa: E402,F401
+from lingshu.synth import steps_services  # noqa: E402,F401
 from lingshu.synth import steps_tail  # noqa: E402,F401  (upstream DB and ground truth, always last)
