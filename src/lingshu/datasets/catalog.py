@@ -77,20 +77,19 @@ def column_policy(name: str, spec: ColumnSpec | None) -> ColumnPolicy:
 class DatasetCatalog:
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self._cache: dict[str, Dataset] = {}
 
     def ids(self) -> list[str]:
         return sorted({api for pack in self.ctx.catalog.packs.values() for api in pack.spec.apis})
 
     def get(self, dataset_id: str) -> Dataset:
-        if dataset_id in self._cache:
-            return self._cache[dataset_id]
+        """Read fresh each time (a pack run may change the columns); through the reader, so a
+        running pipeline never blocks it."""
         producer = self.ctx.catalog.producers.get(dataset_id)
         if producer is None or dataset_id not in producer.spec.apis:
             raise DatasetNotFound(f"数据集不存在 no published dataset {dataset_id!r}",
                                   hint="GET /api/v1/datasets lists the published datasets")
         schema, table = dataset_id.split(".")
-        engine = self.ctx.engine
+        engine = self.ctx.engine.reader()
         if not engine.table_exists(schema, table):
             raise DatasetNotFound(f"数据集尚未生成 dataset {dataset_id} has not been built yet",
                                   hint=f"run the pack: lingshu run {producer.id}")
@@ -106,8 +105,4 @@ class DatasetCatalog:
             description=(model_spec.description or "") if model_spec else "",
             columns=columns, key=list(model_spec.unique_key) if model_spec else [],
         )
-        self._cache[dataset_id] = dataset
         return dataset
-
-    def invalidate(self) -> None:
-        self._cache.clear()
