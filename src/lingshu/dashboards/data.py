@@ -82,7 +82,12 @@ class DatasetReader:
             return {}
         node = pack.produces()[table]
         cols = getattr(node, "columns", None) or getattr(getattr(node, "spec", None), "columns", None) or []
-        return {c.name: (c.title, c) for c in cols}
+        out = {c.name: (c.title, c) for c in cols}
+        # A model without declared columns usually keeps its source's names: borrow their titles.
+        for source in pack.spec.sources:
+            for c in source.columns:
+                out.setdefault(c.name, (c.title, c))
+        return out
 
     def mask_kind(self, column: str, declared: tuple[str | None, Any] | None) -> str | None:
         title, spec = declared or (None, None)
