@@ -48,6 +48,9 @@ def register(app: typer.Typer) -> None:
                     layer, name = table.split(".")
                     console.print(f"  {table}: {ctx.engine.row_count(layer, name)} 行 rows")
             console.print(f"  更新日志 update log: lingshu -w {directory} runs")
+            for pack_id in DEMO_PACKS:
+                report = ctx.quality.report(pack_id, ctx.workspace.folder("reports") / f"quality_{pack_id}.html")
+                console.print(f"  数据质量核验文档 quality report: {report}")
             if serve:
                 from lingshu.cli.serve import serve_context
 

@@ -18,7 +18,7 @@ from lingshu import __version__
 from lingshu.cli.common import STATE, console, err_console
 from lingshu.core.errors import LingshuError
 
-COMMAND_MODULES = ("workspace", "packs", "runs", "sources", "metric", "check", "security", "serve", "demo")
+COMMAND_MODULES = ("workspace", "packs", "runs", "sources", "metric", "check", "security", "serve", "demo", "quality")
 
 app = typer.Typer(
     name="lingshu",

@@ -37,12 +37,16 @@ def print_report(report: RunReport) -> None:
         u = step.update
         nums = ([u.rows_read, u.rows_after, u.rows_inserted, u.rows_updated, u.rows_deleted, u.rows_quarantined]
                 if u else [None] * 6)
-        colour = {"success": "green", "failed": "red", "skipped": "yellow"}[step.status]
+        colour = {"success": "green", "skipped": "yellow"}.get(step.status, "red")  # failed, failed-quality
         table.add_row(step.table, step.step, f"[{colour}]{step.status}[/]", *("" if n is None else str(n) for n in nums))
     console.print(table)
     for step in report.steps:
         if step.error:
             console.print(f"[red]{step.table}[/]: {step.error}", highlight=False)
+        for r in step.quality.results if step.quality else ():
+            if r.status != "passed":  # quality findings, warnings included (blocking ones are errors above)
+                console.print(f"[yellow]质量 quality {step.table}.{r.rule_id}[/] ({r.severity.label}, "
+                              f"{r.dimension.label}): {r.failed}/{r.checked} {r.error or ''}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from lingshu.core.registry import Registry
 from lingshu.core.runner import ProgressFn, RunReport, run_pack
 from lingshu.core.workspace import Workspace, find_workspace
 from lingshu.engines import Engine, open_engine
+from lingshu.govern.quality.service import QualityService
 from lingshu.indicators.service import IndicatorService
 from lingshu.pack.loader import BUILTIN_PACKS, PackCatalog
 from lingshu.security.platform import Security
@@ -67,6 +68,10 @@ class Context:
     def indicators(self) -> IndicatorService:
         return IndicatorService(self.catalog, self.engine)
 
+    @cached_property
+    def quality(self) -> QualityService:
+        return QualityService(self)
+
     def run(self, pack_id: str, *, select: Iterable[str] | None = None, trigger: str = "manual",
             user: str | None = None, progress: ProgressFn | None = None) -> RunReport:
         return run_pack(self, pack_id, select=select, trigger=trigger, user=user, progress=progress)
@@ -76,6 +81,7 @@ class Context:
 
     def close(self) -> None:
         self.__dict__.pop("indicators", None)
+        self.__dict__.pop("quality", None)
         self.__dict__.pop("security", None)
         if "engine" in self.__dict__:
             self.engine.close()

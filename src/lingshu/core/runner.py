@@ -2,6 +2,12 @@
 
 A failed step marks its downstream steps skipped and the run failed; every other step still runs,
 and every table that was not rebuilt keeps its previous good version (builds are atomic).
+
+After a table is built, its quality rules run (``ctx.quality``). A failing *blocking* rule marks
+the step ``failed-quality``: downstream steps are skipped, but the table itself stays as built.
+Why keep it: the offending rows are then there to inspect next to the stored samples, and the
+tables that feed data services (downstream) still hold their last good version. Warnings only
+report.
 """
 
 from __future__ import annotations
@@ -26,9 +32,13 @@ if TYPE_CHECKING:
 class StepResult:
     table: str
     step: str  # ingest | model
-    status: str  # success | failed | skipped
+    status: str  # success | failed | failed-quality | skipped
     update: TableUpdate | None = None
     error: str | None = None
+    quality: Any = None  # TableQuality when the table has rules
+
+
+FAILED_QUALITY = "failed-quality"
 
 
 @dataclass
@@ -40,7 +50,7 @@ class RunReport:
 
     @property
     def failed(self) -> list[StepResult]:
-        return [s for s in self.steps if s.status == "failed"]
+        return [s for s in self.steps if s.status in ("failed", FAILED_QUALITY)]
 
 
 ProgressFn = Callable[[str, int, int], Any]
@@ -73,6 +83,7 @@ def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
             continue
         try:
             update = _run_step(ctx, run_id, table, full_refresh)
+            quality = ctx.quality.after_build(run_id, table)  # None when the table has no rules
         except LingshuError as exc:
             broken.add(table)
             report.steps.append(StepResult(table, step, "failed", error=str(exc)))
@@ -81,7 +92,11 @@ def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
             # A bug, not a user error: close the run record honestly, then let it surface.
             store.finish_run(run_id, "failed", f"internal error at {table}: {exc!r}")
             raise
-        report.steps.append(StepResult(table, step, "success", update))
+        if quality is not None and quality.blocking_failed:
+            broken.add(table)
+            report.steps.append(StepResult(table, step, FAILED_QUALITY, update, quality.summary(), quality))
+            continue
+        report.steps.append(StepResult(table, step, "success", update, quality=quality))
     report.status = "failed" if broken else "success"
     store.finish_run(run_id, report.status,
                      "; ".join(f"{s.table}: {s.error}" for s in report.failed) or None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lingshu.core import yamlfile
 from lingshu.core.errors import ModelError, PackError
@@ -19,6 +20,9 @@ from lingshu.indicators.errors import IndicatorError
 from lingshu.indicators.spec import IndicatorsFile
 from lingshu.models.sql import SqlModel, parse_model, table_refs
 from lingshu.pack.spec import ModelSpec, PackSpec, SourceSpec
+
+if TYPE_CHECKING:
+    from lingshu.govern.quality.spec import RulesFile
 
 PACK_FILE = "pack.yaml"
 BUILTIN_PACKS = Path(__file__).resolve().parents[3] / "packs"
@@ -30,6 +34,7 @@ class Pack:
     root: Path
     models: list[SqlModel] = field(default_factory=list)
     indicators: IndicatorsFile | None = None
+    rules: RulesFile | None = None  # quality rules (rules.yaml), checked after each table is built
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
 
     @property
@@ -66,7 +71,23 @@ def load_pack(root: Path) -> Pack:
     if spec.indicators:
         pack.indicators = yamlfile.load(IndicatorsFile, root / spec.indicators)
         pack.models.extend(_materializations(pack, root / spec.indicators))
+    if spec.rules:
+        pack.rules = _load_rules(pack, root / spec.rules)
     return pack
+
+
+def _load_rules(pack: Pack, path: Path) -> RulesFile:
+    """A pack's quality rules check the tables it produces (imported here: govern imports pack)."""
+    from lingshu.govern.quality.spec import load_rules
+
+    rules = load_rules(path)
+    produced = pack.produces()
+    for table in rules.tables:
+        if table not in produced:
+            raise PackError(f"{path.name} has rules for {table}, which pack {pack.id} does not produce",
+                            where=rules.where(table),
+                            hint=f"tables of this pack: {', '.join(sorted(produced)) or '(none)'}")
+    return rules
 
 
 def _materializations(pack: Pack, path: Path) -> list[SqlModel]:

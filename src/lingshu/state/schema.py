@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (BigInteger, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
                         UniqueConstraint)
 
 metadata = MetaData()
@@ -144,4 +144,41 @@ approvals = Table(
     Column("comment", Text),
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("reviewed_at", DateTime(timezone=True)),
+)
+
+# --- quality: one row per check of one table, one row per rule of it (migration 0004) ----------
+
+quality_runs = Table(
+    "quality_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL"), index=True),  # pack or quality run
+    Column("pack", String(100), nullable=False, index=True),
+    Column("table_name", String(200), nullable=False, index=True),
+    Column("row_count", BigInteger),  # rows at check time (row_count_change compares with it)
+    Column("status", String(20), nullable=False),  # passed, warning, failed
+    Column("score", Float),  # 0-100, mean of the dimension scores
+    Column("dimension_scores", Text),  # JSON {"conformity": 98.5, ...}
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+quality_results = Table(
+    "quality_results",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("quality_run_id", Integer, ForeignKey("quality_runs.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("table_name", String(200), nullable=False),
+    Column("rule_id", String(200), nullable=False),
+    Column("kind", String(50), nullable=False),
+    Column("dimension", String(20), nullable=False),  # GB/T 36344: conformity, completeness, ...
+    Column("severity", String(20), nullable=False),  # blocking, warning
+    Column("checked", BigInteger, nullable=False),
+    Column("failed", BigInteger, nullable=False),
+    Column("ratio", Float, nullable=False),
+    Column("status", String(20), nullable=False),  # passed, failed, error
+    Column("sample", Text),  # JSON list of offending rows, sensitive columns already masked
+    Column("detail", Text),  # JSON: measured values (latest timestamp, previous row count...)
+    Column("error", Text),
 )

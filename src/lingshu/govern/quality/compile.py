@@ -1,0 +1,117 @@
+"""Compile a table's rules to SQL: ONE scan for every batchable rule, apart only what must be.
+
+The scan is a single ``SELECT`` of aggregates over the table::
+
+    SELECT count(*) AS "__rows",
+           count(*) FILTER (WHERE <applies>) AS "r0_checked",
+           count(*) FILTER (WHERE <applies> AND (<violation>)) AS "r0_failed", ...
+    FROM "dwd"."t"
+
+so thirty rules cost one pass over the data (DuckDB evaluates all filters in the same pipeline).
+Pure: no engine here, so the output is pinned by golden files in tests/govern/quality/golden/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lingshu.govern.quality.registry import (RULE_KINDS, AggCheck, Check, HistoryCheck, QueryCheck, RowCheck,
+                                             Target, ensure_loaded)
+from lingshu.govern.quality.rules_table import scope
+from lingshu.govern.quality.spec import RuleSpec
+from lingshu.govern.quality.sqltext import ident
+from lingshu.govern.quality.sqltext import table as quote_table
+
+ROWS = "__rows"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    index: int
+    rule: RuleSpec
+    check: Check
+
+    @property
+    def alias(self) -> str:
+        return f"r{self.index}"
+
+    @property
+    def batched(self) -> bool:
+        return isinstance(self.check, AggCheck)
+
+    @property
+    def offending(self) -> str | None:
+        return getattr(self.check, "offending", None)
+
+    @property
+    def table_rows(self) -> bool:
+        """The offending SELECT returns the checked table's own columns (samples can be unioned)."""
+        return self.offending is not None and getattr(self.check, "table_rows", True)
+
+
+@dataclass
+class TablePlan:
+    table: str
+    rules: list[CompiledRule] = field(default_factory=list)
+
+    @property
+    def quoted(self) -> str:
+        return quote_table(self.table)
+
+    @property
+    def scan_sql(self) -> str:
+        """The one scan: the row count, then checked/failed (and extras) per batched rule."""
+        cols = [f"count(*) AS {ident(ROWS)}"]
+        for c in self.batched():
+            assert isinstance(c.check, AggCheck)
+            cols.append(f"{c.check.checked} AS {ident(c.alias + '_checked')}")
+            cols.append(f"{c.check.failed} AS {ident(c.alias + '_failed')}")
+            cols.extend(f"{sql} AS {ident(f'{c.alias}_x_{name}')}" for name, sql in c.check.extras.items())
+        return "SELECT\n  " + ",\n  ".join(cols) + f"\nFROM {self.quoted}"
+
+    def batched(self) -> list[CompiledRule]:
+        return [c for c in self.rules if c.batched]
+
+    def queries(self) -> list[CompiledRule]:
+        return [c for c in self.rules if isinstance(c.check, QueryCheck)]
+
+    def history(self) -> list[CompiledRule]:
+        return [c for c in self.rules if isinstance(c.check, HistoryCheck)]
+
+    def sample_sql(self, rules: list[CompiledRule], limit: int) -> str:
+        """One query with up to ``limit`` offending rows per rule, tagged with the rule's index.
+
+        Only for rules whose offending rows are table rows (same columns, so UNION ALL works).
+        """
+        parts = [f"(SELECT {c.index} AS \"__rule\", s.* FROM ({c.offending}) AS s LIMIT {limit})" for c in rules]
+        return "\nUNION ALL\n".join(parts)
+
+    def statements(self) -> list[str]:
+        """Every statement a check runs besides samples: the scan, then one per separate query."""
+        out = [self.scan_sql]
+        out.extend(c.check.sql for c in self.queries() if isinstance(c.check, QueryCheck))
+        return out
+
+
+def _batch(rule: RuleSpec, check: RowCheck, target: Target) -> AggCheck:
+    """A row predicate as the two FILTER aggregates of the scan, plus its offending-rows SELECT."""
+    applies = scope(rule, check.applies)
+    offends = check.violation if applies == "TRUE" else f"{applies} AND ({check.violation})"
+    return AggCheck(
+        checked="count(*)" if applies == "TRUE" else f"count(*) FILTER (WHERE {applies})",
+        failed=f"count(*) FILTER (WHERE {offends})",
+        offending=f"SELECT * FROM {target.quoted} WHERE {offends}",
+    )
+
+
+def compile_rule(index: int, rule: RuleSpec, target: Target) -> CompiledRule:
+    check = RULE_KINDS.get(rule.kind).compile(rule, target)
+    if isinstance(check, RowCheck):
+        check = _batch(rule, check, target)
+    return CompiledRule(index, rule, check)
+
+
+def compile_table(table: str, rules: list[RuleSpec]) -> TablePlan:
+    ensure_loaded()
+    target = Target(table, quote_table(table))
+    return TablePlan(table, [compile_rule(i, r, target) for i, r in enumerate(rules)])

@@ -1,0 +1,74 @@
+"""Compiled SQL is pinned by golden files, and batchable rules share ONE scan per table.
+
+Golden pairs: ``golden/<name>.yaml`` (a rules file) -> ``golden/<name>.sql`` (every statement the
+check runs, then the samples query). Regenerate after an intended change with
+``LINGSHU_UPDATE_GOLDEN=1 pytest tests/govern/quality/test_compile.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lingshu.govern.quality.compile import compile_table
+from lingshu.govern.quality.spec import load_rules
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def render(path: Path) -> str:
+    out = []
+    for table, rules in load_rules(path).tables.items():
+        plan = compile_table(table, rules)
+        out.append(f"-- scan {table}\n{plan.scan_sql};")
+        for c in plan.queries():
+            out.append(f"-- query {c.rule.id}\n{c.check.sql};")  # type: ignore[union-attr]
+        for c in plan.history():
+            out.append(f"-- history {c.rule.id} (no SQL)")
+        shared = [c for c in plan.rules if c.table_rows]
+        if shared:
+            out.append(f"-- samples\n{plan.sample_sql(shared, 5)};")
+        for c in plan.rules:
+            if c.offending and not c.table_rows:
+                out.append(f"-- sample {c.rule.id}\nSELECT * FROM ({c.offending}) AS s LIMIT 5;")
+    return "\n\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("*.yaml")))
+def test_golden(case: str) -> None:
+    got = render(GOLDEN / f"{case}.yaml")
+    expected = GOLDEN / f"{case}.sql"
+    if os.environ.get("LINGSHU_UPDATE_GOLDEN") == "1" or not expected.exists():
+        expected.write_text(got, encoding="utf-8")
+    assert got == expected.read_text(encoding="utf-8")
+
+
+def test_thirty_batchable_rules_are_one_scan(tmp_path: Path) -> None:
+    kinds = [
+        "{kind: not_null, column: c%d}", "{kind: pattern, column: c%d, regex: '[0-9]+'}",
+        "{kind: range, column: c%d, min: 0, max: 9}", "{kind: length, column: c%d, max: 3}",
+        "{kind: validator, column: c%d, validator: phone}", "{kind: unique, column: c%d}",
+    ]
+    lines = [f"    - {kinds[i % len(kinds)] % i}" for i in range(30)]
+    path = tmp_path / "rules.yaml"
+    path.write_text("tables:\n  dwd.wide:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    plan = compile_table("dwd.wide", load_rules(path).tables["dwd.wide"])
+    assert len(plan.batched()) == 30
+    statements = plan.statements()
+    assert len(statements) == 1  # one scan, nothing else
+    assert statements[0].count('FROM "dwd"."wide"') == 1
+    assert statements[0].count("FILTER (WHERE") >= 30
+
+
+def test_join_and_custom_rules_add_one_query_each(tmp_path: Path) -> None:
+    tables = load_rules(GOLDEN / "table_rules.yaml").tables
+    plan = compile_table("dwd.person", tables["dwd.person"])
+    assert len(plan.statements()) == 1 + 3  # scan + reference + code table + custom SQL
+
+
+def test_values_are_literals_and_names_are_quoted() -> None:
+    sql = render(GOLDEN / "row_rules.yaml")
+    assert "'O''Brien 镇'" in sql  # a quote inside a value cannot end the literal
+    assert '"uscc"' in sql and '"dwd"."enterprise"' in sql
