@@ -14,15 +14,9 @@ import pytest
 from lingshu.govern.quality.compile import compile_table
 from lingshu.govern.quality.execute import run_plan
 from lingshu.govern.quality.outcome import RuleResult
-from lingshu.govern.quality.spec import RuleSpec, load_rules
+from quality_support import rules_from_yaml
 
 _names = itertools.count()
-
-
-def rules_from_yaml(tmp_path: Path, text: str) -> dict[str, list[RuleSpec]]:
-    path = tmp_path / f"rules_{next(_names)}.yaml"
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return load_rules(path).tables
 
 
 @pytest.fixture
