@@ -288,10 +288,13 @@ def _gauge(data: ChartData) -> dict[str, Any]:
     value = _single(data, result) or 0.0
     top = data.chart.max or _nice_max(value)
     return {"option": {
-        "series": [{"id": "gauge", "type": "gauge", "min": 0, "max": top, "progress": {"show": True, "width": 14},
-                    "axisLine": {"lineStyle": {"width": 14}}, "detail": {"valueAnimation": True,
-                    "formatter": "{value} " + result.spec.unit, "fontSize": 22, "offsetCenter": [0, "60%"]},
-                    "title": {"offsetCenter": [0, "85%"]},
+        "series": [{"id": "gauge", "type": "gauge", "min": 0, "max": top, "radius": "88%", "center": ["50%", "58%"],
+                    "progress": {"show": True, "width": 12}, "axisLine": {"lineStyle": {"width": 12}},
+                    "axisTick": {"show": False}, "splitLine": {"length": 8}, "splitNumber": 4,
+                    "axisLabel": {"distance": 16, "fontSize": 10}, "pointer": {"width": 4, "length": "55%"},
+                    "detail": {"valueAnimation": True, "formatter": "{value} " + result.spec.unit, "fontSize": 20,
+                               "offsetCenter": [0, "70%"]},
+                    "title": {"show": False},
                     "data": [{"name": result.spec.name, "value": value}]}],
     }}
 

@@ -22,9 +22,9 @@ from lingshu.core.registry import Registry
 from lingshu.dashboards.data import DatasetReader
 from lingshu.pack.loader import Pack
 from lingshu.security.accounts import Principal
-from lingshu.security.roles import PERMISSIONS, ROLES
+from lingshu.security.roles import PERMISSIONS
 from lingshu.serve.dashboards import service as dashboard_service
-from lingshu.serve.web import TEMPLATES, page_principal, render, static_file, to_login
+from lingshu.serve.web import TEMPLATES, page_principal, render, roles_text, static_file, to_login
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 STATUS_TEXT = {"success": "成功", "failed": "失败", "running": "运行中", "skipped": "跳过", "passed": "通过",
@@ -104,12 +104,6 @@ SECTIONS.add("approvals", ("上线审批", "pack.approve", lambda c: c.security.
 SECTIONS.add("audit", ("审计日志", "audit.read", lambda c: c.security.audit.list(limit=200),
                        [("id", "编号"), ("ts", "时间"), ("actor", "操作人"), ("action", "操作"), ("resource", "资源"),
                         ("outcome", "结果"), ("detail", "详情")]))
-
-
-def roles_text(principal: Principal | None) -> str:
-    if principal is None:
-        return ""
-    return "、".join(ROLES.get(r).title if r in ROLES else r for r in principal.roles)
 
 
 def router(ctx: Context) -> APIRouter:

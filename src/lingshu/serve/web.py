@@ -18,6 +18,7 @@ from lingshu import __version__
 from lingshu.core.context import Context
 from lingshu.core.errors import LingshuError
 from lingshu.security.accounts import AuthError, Principal
+from lingshu.security.roles import ROLES
 from lingshu.serve.app import WEB_DIST
 from lingshu.serve.auth import principal_of
 
@@ -43,8 +44,16 @@ def to_login(request: Request) -> RedirectResponse:
 def render(request: Request, template: str, principal: Principal | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     assets_built = (WEB_DIST / "echarts.min.js").exists()
+    context.setdefault("roles_text", roles_text(principal))
     return TEMPLATES.TemplateResponse(request, template, {
         "user": principal, "version": __version__, "assets_built": assets_built, **context}, status_code=status_code)
+
+
+def roles_text(principal: Principal | None) -> str:
+    """The user's roles by their Chinese titles, for the top bar."""
+    if principal is None:
+        return ""
+    return "、".join(ROLES.get(r).title if r in ROLES else r for r in principal.roles)
 
 
 def static_file(path: str) -> Response:

@@ -250,7 +250,7 @@
         el("span", { class: "page-info" }, `第 ${t.page + 1} / ${pages} 页，共 ${t.total} 行`),
         el("button", { class: "btn small", "data-page": "next", disabled: t.page + 1 >= pages ? "" : null, onclick: () => go(t.page + 1) }, "下一页"));
       const note = t.masked.length ? el("div", { class: "note" }, "已脱敏字段：" + t.masked.join("、")) : null;
-      slot.body.replaceChildren(el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows))), pager, note);
+      slot.body.replaceChildren(...[el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows))), pager, note].filter(Boolean));
     }
 
     download(href, name) {
