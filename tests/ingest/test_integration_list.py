@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+
 from ingest_support import pack_context, source
+from lingshu.cli.main import main
 from lingshu.ingest.integration import integration_list
 
 SOURCES = [
@@ -44,19 +44,20 @@ def test_list_has_provider_kind_frequency_fields_volume_status(tmp_path: Path) -
     assert items["broken"].status == "配置错误 bad options" and "delimter" in items["broken"].last_error
 
 
-def test_cli_sources_in_every_format(tmp_path: Path) -> None:
+def test_cli_sources_in_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with _ctx(tmp_path) as ctx:
         ctx.run("t", select=["ods.firms"])
         ws = ctx.workspace.root
-    env = {**os.environ, "LINGSHU_WORKSPACE": str(ws), "COLUMNS": "250"}
 
     def cli(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "lingshu.cli.main", "sources", *args], capture_output=True,
-                              text=True, env=env, timeout=120)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        with pytest.raises(SystemExit) as done:
+            main(["-w", str(ws), "sources", *args])
+        out = capsys.readouterr()
+        assert not done.value.code, out.err
+        return out.out
 
-    assert "数据对接清单" in cli("t") and "经济发展处" in cli("t")
+    table = cli("t")
+    assert "数据对接清单" in table and "经济发展处" in table
     rows = list(csv.DictReader(io.StringIO(cli("t", "--format", "csv"))))
     assert [r["source"] for r in rows] == ["firms", "permits", "broken"] and rows[0]["volume"] == "2/1"
     data = json.loads(cli("t", "--format", "json"))
