@@ -12,12 +12,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lingshu.core.registry import Registry
+from lingshu.dashboards.basemap import area_names
 
 if TYPE_CHECKING:
     from lingshu.dashboards.kinds import ChartData
     from lingshu.dashboards.spec import MapLayer
 
 MAP_NAME = "lingang"
+NO_DATA = "rgba(144, 164, 174, 0.25)"
 # Colours for line levels without a declared colour: green to red, like traffic maps.
 LEVEL_PALETTE = ["#2e7d32", "#9ccc65", "#fbc02d", "#f57c00", "#c62828", "#6a1b9a"]
 
@@ -46,9 +48,14 @@ def parse_line_wkt(text: str | None) -> list[list[list[float]]]:
 def _area(i: int, layer: MapLayer, payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     values = payload["values"]
     nums = [v for v in values.values() if v is not None]
-    series = {"id": f"layer{i}", "name": layer.title or payload["name"], "type": "map", "geoIndex": 0,
-              "data": [{"name": k, "value": v} for k, v in values.items()]}
-    visual = {"type": "continuous", "seriesIndex": None, "min": min(nums, default=0), "max": max(nums, default=1),
+    # Every polygon gets an item: one without a value is drawn as "no data", not left to the
+    # visual map (which would paint it with a mid colour).
+    data = [{"name": k, "value": v} for k, v in values.items()]
+    data += [{"name": n, "value": None, "itemStyle": {"areaColor": NO_DATA}} for n in area_names(layer.dimension_layer)
+             if n not in values]
+    series = {"id": f"layer{i}", "name": layer.title or payload["name"], "type": "map", "geoIndex": 0, "data": data}
+    low = min(0.0, *nums) if nums else 0.0  # counts and sums start at zero, so one town is not "lowest"
+    visual = {"type": "continuous", "seriesIndex": None, "min": low, "max": max(nums, default=1) or 1,
               "calculable": True, "left": 8, "bottom": 8, "text": ["高", "低"],
               "inRange": {"color": ["#e3f2fd", "#64b5f6", "#1565c0"]}, "dimension": 0}
     return [series], [visual]

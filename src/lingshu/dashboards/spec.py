@@ -53,6 +53,7 @@ class MapLayer(Strict):
     title: str = ""
     indicator: str | None = Field(None, description="area: indicator whose value colours each polygon")
     dimension: str = Field("town", description="area: indicator dimension matched to basemap polygon names")
+    dimension_layer: str = Field("town", description="area: basemap layer whose polygon names the values match")
     dataset: str | None = Field(None, description="line/point/heat: published table, e.g. ads.road_segment_level")
     lon: str | None = Field(None, description="point/heat: longitude column")
     lat: str | None = Field(None, description="point/heat: latitude column")
