@@ -31,6 +31,23 @@ def build_demo(directory: Path) -> Context:
     return ctx
 
 
+DEMO_USER = "demo"
+DEMO_PASSWORD = "lingshu-demo"  # the demo workspace only; real accounts are made with `lingshu user add`
+
+
+def ensure_demo_account(ctx: Context) -> None:
+    """A console account for the demo: engineer and analyst, with read/export grants on the demo packs."""
+    if any(u["username"] == DEMO_USER for u in ctx.security.accounts.list_users()):
+        return
+    ctx.security.accounts.add_user(DEMO_USER, ["engineer", "analyst", "operator"], password=DEMO_PASSWORD,
+                                   display_name="演示用户", department="数据局")
+    for pack_id in DEMO_PACKS:
+        ctx.security.grants.add(f"user:{DEMO_USER}", f"indicator:{pack_id}.*", ["read", "export"], granted_by="demo")
+        for table in ctx.catalog.get(pack_id).produces():
+            ctx.security.grants.add(f"user:{DEMO_USER}", f"dataset:{table}", ["read", "export"], granted_by="demo")
+    ctx.security.audit.record("demo", "user.add", f"user:{DEMO_USER}")
+
+
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
@@ -53,5 +70,9 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  数据质量核验文档 quality report: {report}")
             if serve:
                 from lingshu.cli.serve import serve_context
+
+                ensure_demo_account(ctx)
+                console.print(f"  控制台账号 console sign-in: {DEMO_USER} / {DEMO_PASSWORD}   "
+                              f"看板 dashboard: http://{host}:{port}/dashboards/example_enterprises/overview")
 
                 serve_context(ctx, host, port)
