@@ -19,7 +19,9 @@ from lingshu.synth.roads import RoadNetwork
 
 def build_addresses(cfg: SynthConfig, geo: Geography, net: RoadNetwork) -> pd.DataFrame:
     rng = domain_rng(cfg.seed, "addresses")
-    n = cfg.n(20_000, 300)
+    # A town has as many doors as it has, not more per scale: the base grows with scale up to
+    # 100,000 addresses (about Lingang's real order of size), then people share addresses.
+    n = min(cfg.n(20_000, 300), 100_000)
     seg = net.segments[net.segments["road_class"] != "快速路"].reset_index(drop=True)
     # Distance of each segment's start along its road, for door numbering.
     start = seg.groupby("road_id")["length_m"].cumsum() - seg["length_m"]

@@ -15,6 +15,7 @@ never shifts another's data. Output layout::
 
 from __future__ import annotations
 
+import gc
 import shutil
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from pathlib import Path
 from lingshu.synth.config import SynthConfig
 from lingshu.synth.context import Context
 from lingshu.synth.errors import SynthError
-from lingshu.synth.writers import Entry, Sink
+from lingshu.synth.writers import Sink
 
 Step = Callable[[Context], None]
 STEPS: list[tuple[str, Step]] = []
@@ -66,18 +67,15 @@ def generate(config: SynthConfig | None = None, out: str | Path = "synth-out", *
                              hint="choose an empty or new --out folder (synth replaces its own output only)")
         shutil.rmtree(out)
     _load_steps()
+    if cfg.db_url is None:
+        (out / "sources" / "upstream.sqlite").unlink(missing_ok=True)
     ctx = Context(cfg, Sink(out))
     for name, fn in STEPS:
         if progress:
             progress(name)
         t0 = time.perf_counter()
         fn(ctx)
+        gc.collect()  # big intermediate frames die here, not at some later allocation
         ctx.timings[name] = round(time.perf_counter() - t0, 3)
     manifest = ctx.sink.manifest(cfg.model_dump(mode="json"))
     return Result(out, manifest, ctx.timings, ctx)
-
-
-def db_entries(ctx: Context, rel: str | None) -> list[Entry]:
-    desc = ctx.world.get("_db_desc", {})
-    return [Entry(rel or "(db_url)", name, "sql_table", len(df), "source", None, desc.get(name, ""))
-            for name, df in ctx.db_tables.items()]

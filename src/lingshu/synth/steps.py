@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lingshu.synth.addresses import build_addresses
 from lingshu.synth.context import Context
-from lingshu.synth.generator import db_entries, step
+from lingshu.synth.generator import step
 from lingshu.synth.geo import GEOMETRY_NOTE, build_geography
 from lingshu.synth.roads import build_roads
 

@@ -1,27 +1,11 @@
-"""Final steps: the upstream database and the ground truth (always registered last)."""
+"""Final step: the ground truth (always registered last)."""
 
 from __future__ import annotations
 
-from lingshu.synth import upstream
 from lingshu.synth.context import Context
-from lingshu.synth.generator import db_entries, step
+from lingshu.synth.generator import step
 
 GT = "ground_truth"
-
-
-@step("upstream_db")
-def upstream_db(ctx: Context) -> None:
-    rel = None
-    url = ctx.cfg.db_url
-    if url is None:
-        rel = "sources/upstream.sqlite"
-        path = ctx.sink.out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        url = upstream.sqlite_url(path)
-    upstream.write_tables(url, ctx.db_tables)
-    for e in db_entries(ctx, rel):
-        ctx.sink.record(e)
 
 
 @step("ground_truth")
