@@ -146,6 +146,111 @@ approvals = Table(
     Column("reviewed_at", DateTime(timezone=True)),
 )
 
+# --- operations: scheduled jobs, alerts, incidents, backups (ops migration) ---------------------
+
+# One row per (job, slot): the INSERT is the lock. The unique constraint lets exactly one scheduler
+# process win a scheduled time, on SQLite and PostgreSQL alike; the row then records the outcome.
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job", String(100), nullable=False),  # pack id, or "__backup__"
+    Column("slot", String(60), nullable=False),  # scheduled time (ISO, Asia/Shanghai) or "manual:<id>"
+    Column("scheduled_for", DateTime(timezone=True), nullable=False),
+    Column("kind", String(20), nullable=False),  # schedule, backfill, manual, backup
+    Column("owner", String(100), nullable=False),  # host:pid:instance of the scheduler that won
+    Column("status", String(20), nullable=False),  # running, success, failed, skipped
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),
+    Column("acquired_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("detail", Text),
+    UniqueConstraint("job", "slot", name="uq_job_runs_job_slot"),
+)
+
+job_attempts = Table(
+    "job_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_run_id", Integer, ForeignKey("job_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="SET NULL")),
+    Column("status", String(20), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("error", Text),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, index=True),  # what failed; one open incident per key
+    Column("grade", String(20), nullable=False),  # urgent 紧急, serious 严重, general 一般
+    Column("kind", String(40), nullable=False),  # run_failed, quality_blocking, stale_source, health_check
+    Column("rule", String(100)),  # the grading rule that matched
+    Column("title", String(300), nullable=False),
+    Column("summary", Text),
+    Column("source", String(200)),
+    Column("status", String(20), nullable=False),  # open, acknowledged, resolved, closed
+    Column("occurrences", Integer, nullable=False, default=1),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("response_due", DateTime(timezone=True), nullable=False),
+    Column("recovery_due", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_by", String(64)),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolved_by", String(64)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("closed_by", String(64)),
+    Column("cause", Text),
+    Column("fix", Text),
+    Column("detail", Text),  # JSON; names and counts, never personal data or secrets
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("message", Text),
+    Column("source", String(200)),
+    Column("grade", String(20)),
+    Column("incident_id", Integer, ForeignKey("incidents.id", ondelete="SET NULL"), index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per alert per channel; the console channel's rows are the console's notification list.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("channel", String(40), nullable=False),  # console, webhook, email
+    Column("target", String(300)),  # where it went, with any token in a URL removed
+    Column("status", String(20), nullable=False),  # unread, read, sent, failed
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", DateTime(timezone=True)),
+)
+
+backups = Table(
+    "backups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("label", String(100), nullable=False, unique=True),  # the backup folder's name
+    Column("path", String(1024), nullable=False),
+    Column("parts", Text, nullable=False),  # JSON: what was saved, what was skipped and why
+    Column("size_bytes", BigInteger),
+    Column("status", String(20), nullable=False),  # complete, partial, failed, pruned
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(64)),
+    Column("pruned_at", DateTime(timezone=True)),
+)
+
 # --- quality: one row per check of one table, one row per rule of it (migration 0004) ----------
 
 quality_runs = Table(
