@@ -108,7 +108,7 @@ def _run_step(ctx: Context, run_id: int, table: str, full_refresh: bool = False)
     pack = ctx.catalog.producers[table]
     if isinstance(node, SqlModel):
         with ctx.state.track(run_id, TableUpdate(table, "model")) as update:
-            materialize(ctx.engine, node, update)
+            materialize(ctx.engine, node, update, full_refresh=full_refresh)
         return update
     read_ctx = ReadContext(pack_root=pack.root, raw_dir=ctx.workspace.folder("raw"),
                            secrets_dir=ctx.workspace.folder("secrets"))

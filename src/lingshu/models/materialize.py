@@ -2,6 +2,7 @@
 
 With a declared ``unique_key`` the old and new versions are compared before the swap, so the
 update log gets exact inserted / updated / deleted counts; without one only the totals are known.
+Models declared ``materialized: incremental`` are merged instead once their table exists.
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ def _quoted(table: str) -> str:
     return f'"{schema}"."{name}"'
 
 
-def materialize(engine: Engine, model: SqlModel, update: TableUpdate) -> None:
+def materialize(engine: Engine, model: SqlModel, update: TableUpdate, *, full_refresh: bool = False) -> None:
     old = _quoted(model.name)
     existed = engine.table_exists(model.layer, model.table)
+    if existed and not full_refresh and model.spec is not None and model.spec.materialized == "incremental":
+        # Only new rows are merged in (models/incremental.py); the first build and a full
+        # refresh take the atomic full path below.
+        from lingshu.models.incremental import merge_incremental
+
+        merge_incremental(engine, model, update)
+        return
     update.rows_before = engine.row_count(model.layer, model.table)
     key = ", ".join(f'"{k}"' for k in model.unique_key)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from lingshu.core.yamlfile import Strict
 
@@ -71,11 +71,25 @@ class ModelSpec(Strict):
     description: str | None = None
     unique_key: list[str] = Field(default_factory=list, description="columns identifying a row")
     columns: list[ColumnSpec] = Field(default_factory=list)
+    materialized: Literal["table", "incremental"] = Field(
+        "table", description="table: rebuilt whole and swapped in; incremental: new rows merged into the existing table")
+    partition_by: str | None = Field(
+        None, description="incremental by time partition: partitions from the latest one loaded on are replaced")
+    watermark: str | None = Field(
+        None, description="incremental merge: read only rows whose column is later than the table's latest")
 
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
         return _check_table_name(v)
+
+    @model_validator(mode="after")
+    def _incremental(self) -> ModelSpec:
+        if self.materialized == "incremental" and not (self.unique_key or self.partition_by):
+            raise ValueError("an incremental model needs unique_key (merge by key) or partition_by (time partitions)")
+        if self.materialized == "table" and (self.partition_by or self.watermark):
+            raise ValueError("partition_by and watermark apply to 'materialized: incremental' models")
+        return self
 
 
 class ScheduleSpec(Strict):
