@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lingshu.core.context import Context
 from lingshu.core.workspace import init_workspace
+from lingshu.ops import Alert
 from support import ORDERS_PACK, write_files
 
 # The orders pack, scheduled daily at 02:00 and publishing an API. Its data file is delivered to the
@@ -30,6 +31,10 @@ REPORT_PACK = {
         SELECT count(*) AS orders FROM dwd.orders
         """,
 }
+
+
+RUN_FAILED_API = Alert(kind="run_failed", key="run_failed:orders", title="场景包 orders 运行失败", source="orders",
+                       pack="orders", serves_api=True)
 
 
 class FakeClock:

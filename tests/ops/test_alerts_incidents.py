@@ -15,10 +15,8 @@ from lingshu.ops import Alert, Ops
 from lingshu.ops.config import load_ops_config
 from lingshu.ops.errors import OpsError
 from lingshu.ops.monitor import HEALTH_CHECKS, check_health, check_stale_sources
-from ops_support import FakeClock, SmtpServer
+from ops_support import RUN_FAILED_API, FakeClock, SmtpServer
 
-RUN_FAILED_API = Alert(kind="run_failed", key="run_failed:orders", title="场景包 orders 运行失败", source="orders",
-                       pack="orders", serves_api=True)
 
 
 def test_grading_rules_and_deadlines(ops: Ops) -> None:

@@ -18,7 +18,8 @@ from lingshu import __version__
 from lingshu.cli.common import STATE, console, err_console
 from lingshu.core.errors import LingshuError
 
-COMMAND_MODULES = ("workspace", "packs", "runs", "sources", "metric", "check", "security", "serve", "demo", "quality")
+COMMAND_MODULES = ("workspace", "packs", "runs", "sources", "metric", "check", "security", "serve", "demo", "quality",
+                   "ops")
 
 app = typer.Typer(
     name="lingshu",

@@ -178,6 +178,7 @@ class Scheduler:
             except Exception as exc:  # a bug must not stop the 7x24 loop; it is recorded and alerted
                 error = f"internal error: {exc!r}"
             self.locks.record_attempt(job_id, attempt, started, "failed" if error else "success", run_id, error)
+            self._quality_alerts(pack, run_id)
             if error is None:
                 self.locks.finish(job_id, "success", attempts=attempt, run_id=run_id)
                 return JobOutcome(pack.id, slot, kind, "success", attempt, run_id)
@@ -191,6 +192,24 @@ class Scheduler:
             message=f"{kind} 任务 {slot} 重试 {retry.max_attempts} 次后仍失败：{(error or '')[:1000]}",
             detail={"slot": slot, "run_id": run_id, "attempts": retry.max_attempts}))
         return JobOutcome(pack.id, slot, kind, "failed", retry.max_attempts, run_id, error)
+
+    def _quality_alerts(self, pack: Pack, run_id: int | None) -> None:
+        """A blocking quality rule that failed in this run is an alert of its own kind."""
+        if run_id is None:
+            return
+        import sqlalchemy as sa
+
+        from lingshu.state.schema import quality_runs
+
+        with self.ops.store.engine.connect() as c:
+            failed = c.execute(sa.select(quality_runs.c.table_name, quality_runs.c.score).where(
+                quality_runs.c.run_id == run_id, quality_runs.c.status == "failed")).all()
+        for table, score in failed:
+            self.ops.alerts.raise_alert(Alert(
+                kind="quality_blocking", key=f"quality_blocking:{table}", source=table, pack=pack.id,
+                serves_api=bool(pack.spec.apis or pack.spec.dashboards),
+                title=f"{table} 阻断级质量规则未通过", message=f"运行 #{run_id}，质量得分 {score}；下游表未发布。",
+                detail={"run_id": run_id}))
 
     def _extra(self, name: str, fire: datetime, action: Callable[[], str]) -> JobOutcome:
         slot = slot_of(fire)

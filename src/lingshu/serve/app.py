@@ -28,6 +28,7 @@ ROUTERS.add("features", "lingshu.serve.features:router")
 ROUTERS.add("indicators", "lingshu.serve.indicators:router")
 ROUTERS.add("dashboards", "lingshu.serve.dashboards:router")  # 看板 API and pages
 ROUTERS.add("console", "lingshu.serve.console:router")  # 控制台 pages and /static
+ROUTERS.add("ops", "lingshu.serve.ops:router")  # 运维: incidents, alerts, notifications
 
 WEB_DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 
