@@ -76,8 +76,8 @@ def _scan(engine: Engine, plan: TablePlan, results: dict[int, RuleResult]) -> in
                 results[c.index] = _result(plan, c, status=ERROR, error=str(exc))
         return int(engine.scalar(f"SELECT count(*) FROM {plan.quoted}"))
     for c in plan.batched():
-        assert isinstance(c.check, AggCheck)
-        detail = {k: values[f"{c.alias}_x_{k}"] for k in c.check.extras}
+        extras = c.check.extras if isinstance(c.check, AggCheck) else {}
+        detail = {k: values[f"{c.alias}_x_{k}"] for k in extras}
         results[c.index] = _result(plan, c, checked=int(values[f"{c.alias}_checked"] or 0),
                                    failed=int(values[f"{c.alias}_failed"] or 0), detail=detail)
     return int(values[ROWS])

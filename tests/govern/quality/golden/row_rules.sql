@@ -1,25 +1,27 @@
 -- scan dwd.enterprise
 SELECT
   count(*) AS "__rows",
-  count(*) AS "r0_checked",
-  count(*) FILTER (WHERE ("uscc" IS NULL OR trim(CAST("uscc" AS VARCHAR)) = '')) AS "r0_failed",
-  count(*) AS "r1_checked",
-  count(*) FILTER (WHERE "name" IS NULL) AS "r1_failed",
-  count(*) FILTER (WHERE nullif(trim(CAST("registered_on" AS VARCHAR)), '') IS NOT NULL) AS "r2_checked",
-  count(*) FILTER (WHERE nullif(trim(CAST("registered_on" AS VARCHAR)), '') IS NOT NULL AND (NOT regexp_full_match(CAST("registered_on" AS VARCHAR), '\d{4}-\d{2}-\d{2}'))) AS "r2_failed",
-  count(*) FILTER (WHERE nullif(trim(CAST("town" AS VARCHAR)), '') IS NOT NULL) AS "r3_checked",
-  count(*) FILTER (WHERE nullif(trim(CAST("town" AS VARCHAR)), '') IS NOT NULL AND ("town" NOT IN ('泥城镇', 'O''Brien 镇', 3))) AS "r3_failed",
-  count(*) FILTER (WHERE "capital_wan" IS NOT NULL) AS "r4_checked",
-  count(*) FILTER (WHERE "capital_wan" IS NOT NULL AND ("capital_wan" < 0 OR "capital_wan" > 1000000.5)) AS "r4_failed",
-  count(*) FILTER (WHERE "registered_on" IS NOT NULL) AS "r5_checked",
-  count(*) FILTER (WHERE "registered_on" IS NOT NULL AND ("registered_on" < DATE '1978-01-01' OR "registered_on" > current_date)) AS "r5_failed",
-  count(*) FILTER (WHERE nullif(trim(CAST("name" AS VARCHAR)), '') IS NOT NULL) AS "r6_checked",
-  count(*) FILTER (WHERE nullif(trim(CAST("name" AS VARCHAR)), '') IS NOT NULL AND (length(CAST("name" AS VARCHAR)) < 4)) AS "r6_failed",
-  count(*) FILTER (WHERE nullif(trim(CAST("uscc" AS VARCHAR)), '') IS NOT NULL) AS "r7_checked",
-  count(*) FILTER (WHERE nullif(trim(CAST("uscc" AS VARCHAR)), '') IS NOT NULL AND (NOT coalesce(is_valid_uscc(CAST("uscc" AS VARCHAR)), FALSE))) AS "r7_failed",
-  count(*) FILTER (WHERE (closed_on >= registered_on) IS NOT NULL AND (status = '注销')) AS "r8_checked",
-  count(*) FILTER (WHERE (closed_on >= registered_on) IS NOT NULL AND (status = '注销') AND ((closed_on >= registered_on) IS FALSE)) AS "r8_failed"
-FROM "dwd"."enterprise";
+  count_if("__r0_a") AS "r0_checked", count_if("__r0_a" AND "__r0_v") AS "r0_failed",
+  count_if("__r1_a") AS "r1_checked", count_if("__r1_a" AND "__r1_v") AS "r1_failed",
+  count_if("__r2_a") AS "r2_checked", count_if("__r2_a" AND "__r2_v") AS "r2_failed",
+  count_if("__r3_a") AS "r3_checked", count_if("__r3_a" AND "__r3_v") AS "r3_failed",
+  count_if("__r4_a") AS "r4_checked", count_if("__r4_a" AND "__r4_v") AS "r4_failed",
+  count_if("__r5_a") AS "r5_checked", count_if("__r5_a" AND "__r5_v") AS "r5_failed",
+  count_if("__r6_a") AS "r6_checked", count_if("__r6_a" AND "__r6_v") AS "r6_failed",
+  count_if("__r7_a") AS "r7_checked", count_if("__r7_a" AND "__r7_v") AS "r7_failed",
+  count_if("__r8_a") AS "r8_checked", count_if("__r8_a" AND "__r8_v") AS "r8_failed"
+FROM (SELECT
+    TRUE AS "__r0_a", (("uscc" IS NULL OR trim(CAST("uscc" AS VARCHAR)) = '')) AS "__r0_v",
+    TRUE AS "__r1_a", ("name" IS NULL) AS "__r1_v",
+    nullif(trim(CAST("registered_on" AS VARCHAR)), '') IS NOT NULL AS "__r2_a", (NOT regexp_full_match(CAST("registered_on" AS VARCHAR), '\d{4}-\d{2}-\d{2}')) AS "__r2_v",
+    nullif(trim(CAST("town" AS VARCHAR)), '') IS NOT NULL AS "__r3_a", ("town" NOT IN ('泥城镇', 'O''Brien 镇', 3)) AS "__r3_v",
+    "capital_wan" IS NOT NULL AS "__r4_a", ("capital_wan" < 0 OR "capital_wan" > 1000000.5) AS "__r4_v",
+    "registered_on" IS NOT NULL AS "__r5_a", ("registered_on" < DATE '1978-01-01' OR "registered_on" > current_date) AS "__r5_v",
+    nullif(trim(CAST("name" AS VARCHAR)), '') IS NOT NULL AS "__r6_a", (length(CAST("name" AS VARCHAR)) < 4) AS "__r6_v",
+    nullif(trim(CAST("uscc" AS VARCHAR)), '') IS NOT NULL AS "__r7_a", (NOT coalesce(is_valid_uscc(CAST("uscc" AS VARCHAR)), FALSE)) AS "__r7_v",
+    (closed_on >= registered_on) IS NOT NULL AND (status = '注销') AS "__r8_a", ((closed_on >= registered_on) IS FALSE) AS "__r8_v",
+    *
+  FROM "dwd"."enterprise") AS "__scan";
 
 -- samples
 (SELECT 0 AS "__rule", s.* FROM (SELECT * FROM "dwd"."enterprise" WHERE ("uscc" IS NULL OR trim(CAST("uscc" AS VARCHAR)) = '')) AS s LIMIT 5)

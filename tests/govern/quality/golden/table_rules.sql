@@ -1,10 +1,8 @@
 -- scan dwd.person
 SELECT
   count(*) AS "__rows",
-  count(*) FILTER (WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL) AS "r0_checked",
-  count(*) FILTER (WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL) - count(DISTINCT row("id_no", "source")) FILTER (WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL) AS "r0_failed",
-  1 AS "r1_checked",
-  CASE WHEN CAST(max("updated_at") AS TIMESTAMP) >= localtimestamp - INTERVAL '2 days' THEN 0 ELSE 1 END AS "r1_failed",
+  count(*) FILTER (WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL) AS "r0_checked", count(*) FILTER (WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL) - count(DISTINCT row("id_no", "source")) FILTER (WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL) AS "r0_failed",
+  1 AS "r1_checked", CASE WHEN CAST(max("updated_at") AS TIMESTAMP) >= localtimestamp - INTERVAL '2 days' THEN 0 ELSE 1 END AS "r1_failed",
   CAST(max("updated_at") AS VARCHAR) AS "r1_x_latest"
 FROM "dwd"."person";
 
