@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -32,20 +33,32 @@ def build_demo(directory: Path) -> Context:
 
 
 DEMO_USER = "demo"
-DEMO_PASSWORD = "lingshu-demo"  # the demo workspace only; real accounts are made with `lingshu user add`
+DEMO_SECRET = "demo-account"  # secrets/demo-account, 0600: the password is made per workspace
 
 
-def ensure_demo_account(ctx: Context) -> None:
-    """A console account for the demo: engineer and analyst, with read/export grants on the demo packs."""
+def ensure_demo_account(ctx: Context) -> str:
+    """A console account for the demo (engineer, analyst, operator) with grants on the demo packs.
+
+    Its password is random, made once per workspace and kept in ``secrets/`` (0600), so no
+    password is ever in the repository. Returns the password to print for the person at the console.
+    """
+    secret = ctx.workspace.folder("secrets") / DEMO_SECRET
+    if any(u["username"] == DEMO_USER for u in ctx.security.accounts.list_users()) and secret.exists():
+        return secret.read_text(encoding="utf-8").strip()
+    password = secrets.token_urlsafe(12)
+    secret.touch(mode=0o600)
+    secret.write_text(password + "\n", encoding="utf-8")
     if any(u["username"] == DEMO_USER for u in ctx.security.accounts.list_users()):
-        return
-    ctx.security.accounts.add_user(DEMO_USER, ["engineer", "analyst", "operator"], password=DEMO_PASSWORD,
+        ctx.security.accounts.set_password(DEMO_USER, password)
+        return password
+    ctx.security.accounts.add_user(DEMO_USER, ["engineer", "analyst", "operator"], password=password,
                                    display_name="演示用户", department="数据局")
     for pack_id in DEMO_PACKS:
         ctx.security.grants.add(f"user:{DEMO_USER}", f"indicator:{pack_id}.*", ["read", "export"], granted_by="demo")
         for table in ctx.catalog.get(pack_id).produces():
             ctx.security.grants.add(f"user:{DEMO_USER}", f"dataset:{table}", ["read", "export"], granted_by="demo")
     ctx.security.audit.record("demo", "user.add", f"user:{DEMO_USER}")
+    return password
 
 
 def register(app: typer.Typer) -> None:
@@ -71,8 +84,9 @@ def register(app: typer.Typer) -> None:
             if serve:
                 from lingshu.cli.serve import serve_context
 
-                ensure_demo_account(ctx)
-                console.print(f"  控制台账号 console sign-in: {DEMO_USER} / {DEMO_PASSWORD}   "
+                password = ensure_demo_account(ctx)
+                console.print(f"  控制台账号 console sign-in: {DEMO_USER} / {password}  "
+                              f"(保存在 kept in {ctx.workspace.folder('secrets') / DEMO_SECRET})   "
                               f"看板 dashboard: http://{host}:{port}/dashboards/example_enterprises/overview")
 
                 serve_context(ctx, host, port)

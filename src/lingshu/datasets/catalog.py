@@ -77,19 +77,24 @@ def column_policy(name: str, spec: ColumnSpec | None) -> ColumnPolicy:
 class DatasetCatalog:
     def __init__(self, ctx: Context):
         self.ctx = ctx
+        self._cache: dict[str, tuple[int, Dataset]] = {}
 
     def ids(self) -> list[str]:
         return sorted({api for pack in self.ctx.catalog.packs.values() for api in pack.spec.apis})
 
     def get(self, dataset_id: str) -> Dataset:
-        """Read fresh each time (a pack run may change the columns); through the reader, so a
-        running pipeline never blocks it."""
+        """Metadata through the reader (a running pipeline never blocks it), cached until the
+        engine swaps any table (a pack run may change the columns)."""
+        engine = self.ctx.engine.reader()
+        hit = self._cache.get(dataset_id)
+        if hit and hit[0] == engine.generation:
+            return hit[1]
+        generation = engine.generation
         producer = self.ctx.catalog.producers.get(dataset_id)
         if producer is None or dataset_id not in producer.spec.apis:
             raise DatasetNotFound(f"数据集不存在 no published dataset {dataset_id!r}",
                                   hint="GET /api/v1/datasets lists the published datasets")
         schema, table = dataset_id.split(".")
-        engine = self.ctx.engine.reader()
         if not engine.table_exists(schema, table):
             raise DatasetNotFound(f"数据集尚未生成 dataset {dataset_id} has not been built yet",
                                   hint=f"run the pack: lingshu run {producer.id}")
@@ -105,4 +110,5 @@ class DatasetCatalog:
             description=(model_spec.description or "") if model_spec else "",
             columns=columns, key=list(model_spec.unique_key) if model_spec else [],
         )
+        self._cache[dataset_id] = (generation, dataset)
         return dataset

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from lingshu.core.registry import Registry
 from lingshu.datasets.catalog import Dataset
-from lingshu.security.masking import mask
+from lingshu.datasets.query import mask_protected
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,7 @@ EXPORTERS: Registry[Export] = Registry("export format")
 def _rows(dataset: Dataset, output: list[str], masked: list[str], batches: pa.RecordBatchReader) -> Iterator[list]:
     for batch in batches:
         table = pa.Table.from_batches([batch]).select(output)  # drops the hidden sort-key columns
-        for name in masked:
-            i = table.column_names.index(name)
-            policy = dataset.column(name).policy  # type: ignore[union-attr]
-            table = table.set_column(i, name, mask(table.column(name).cast(pa.string()), policy.mask or "full"))
+        table, _ = mask_protected(dataset, table, clear=not masked)
         columns = [table.column(n).to_pylist() for n in output]
         yield from zip(*columns, strict=True)
 

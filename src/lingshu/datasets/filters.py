@@ -1,9 +1,11 @@
-"""Request parameters -> SQLGlot conditions. Never string concatenation.
+"""Request parameters -> a parameterized query shape. Never string concatenation.
 
 Column filters use ``column=op.value`` (``town=eq.泥城镇``, ``amount=gte.10``,
 ``town=in.泥城镇,书院镇``, ``built=between.2019-01-01,2020-12-31``, ``name=like.%数据%``,
-``closed_at=is.null``). Column names are checked against the dataset, values are parsed into the
-column's type and become typed literals, so no text from a request ever reaches SQL unparsed.
+``closed_at=is.null``). Column names are checked against the dataset; values are parsed into the
+column's type and travel as bound parameters (``?``), so text from a request never becomes SQL.
+Because values are parameters, the SQL depends only on the query's *shape*, which is compiled
+once and cached.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlglot import exp
 
@@ -31,70 +34,98 @@ def col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
 
 
-def parse_value(column: DatasetColumn, text: str) -> exp.Expression:
-    """A literal of the column's type; a value that does not parse is a 400, not a 500."""
+def param() -> exp.Placeholder:
+    return exp.Placeholder()
+
+
+def parse_value(column: DatasetColumn, text: str) -> Any:
+    """The value as the column's Python type; one that does not parse is a 400, not a 500."""
     kind = column.type.upper()
     try:
         if kind.startswith(INTEGER):
-            return exp.Literal.number(int(text))
+            return int(text)
         if kind.startswith(NUMBER):
-            return exp.Literal.number(str(Decimal(text)))
+            return Decimal(text) if kind.startswith(("DECIMAL", "NUMERIC")) else float(text)
         if kind == "DATE":
-            return exp.cast(exp.Literal.string(dt.date.fromisoformat(text).isoformat()), "DATE")
+            return dt.date.fromisoformat(text)
         if kind.startswith("TIMESTAMP"):
-            return exp.cast(exp.Literal.string(dt.datetime.fromisoformat(text).isoformat(sep=" ")), "TIMESTAMP")
+            return dt.datetime.fromisoformat(text)
         if kind == "BOOLEAN":
             if text.lower() not in ("true", "false"):
                 raise ValueError(text)
-            return exp.Boolean(this=text.lower() == "true")
-    except (ValueError, InvalidOperation):
+            return text.lower() == "true"
+    except (ValueError, InvalidOperation, OverflowError):
         raise bad(f"字段 {column.name} 的取值 {text!r} 不是 {column.type}",
                   f"value {text!r} is not a valid {column.type} for {column.name}",
                   "dates as 2024-05-01, timestamps as 2024-05-01T08:00:00, numbers without units") from None
     if kind.startswith(("VARCHAR", "TEXT", "STRING")) or not kind:
-        return exp.Literal.string(text)
+        return text
     raise bad(f"字段 {column.name}（{column.type}）不支持筛选", f"column {column.name} ({column.type}) cannot be filtered",
               "filter on another column")
 
 
-Op = Callable[[exp.Column, DatasetColumn, str], exp.Expression]
-OPERATORS: Registry[Op] = Registry("filter operator")
+class Operator:
+    """How one operator parses its values and spells its condition with ``n`` placeholders."""
+
+    def __init__(self, values: Callable[[DatasetColumn, str], list[Any]],
+                 condition: Callable[[exp.Column, int], exp.Expression], variant: Callable[[str], str] | None = None):
+        self.values = values
+        self.condition = condition
+        self.variant = variant or (lambda raw: "")  # shape detail that is not a value (is.null)
 
 
-def _values(text: str) -> list[str]:
-    return [v for v in text.split(",") if v != ""]
+def _one(column: DatasetColumn, text: str) -> list[Any]:
+    return [parse_value(column, text)]
 
 
-OPERATORS.add("eq", lambda c, m, v: exp.EQ(this=c, expression=parse_value(m, v)))
-OPERATORS.add("ne", lambda c, m, v: exp.NEQ(this=c, expression=parse_value(m, v)))
-OPERATORS.add("gt", lambda c, m, v: exp.GT(this=c, expression=parse_value(m, v)))
-OPERATORS.add("gte", lambda c, m, v: exp.GTE(this=c, expression=parse_value(m, v)))
-OPERATORS.add("lt", lambda c, m, v: exp.LT(this=c, expression=parse_value(m, v)))
-OPERATORS.add("lte", lambda c, m, v: exp.LTE(this=c, expression=parse_value(m, v)))
-OPERATORS.add("in", lambda c, m, v: exp.In(this=c, expressions=[parse_value(m, x) for x in _values(v)]))
-OPERATORS.add("like", lambda c, m, v: exp.Like(this=exp.cast(c, "VARCHAR"), expression=exp.Literal.string(v)))
+def _many(column: DatasetColumn, text: str) -> list[Any]:
+    values = [parse_value(column, v) for v in text.split(",") if v != ""]
+    if not values:
+        raise bad("in 需要至少一个值", "in needs at least one value", "write column=in.a,b")
+    return values
 
 
-def _between(c: exp.Column, m: DatasetColumn, v: str) -> exp.Expression:
-    parts = _values(v)
+def _two(column: DatasetColumn, text: str) -> list[Any]:
+    parts = [v for v in text.split(",") if v != ""]
     if len(parts) != 2:
         raise bad("between 需要两个值", "between needs two values", "write column=between.low,high")
-    return exp.Between(this=c, low=parse_value(m, parts[0]), high=parse_value(m, parts[1]))
+    return [parse_value(column, p) for p in parts]
 
 
-def _is(c: exp.Column, m: DatasetColumn, v: str) -> exp.Expression:
-    if v == "null":
-        return exp.Is(this=c, expression=exp.Null())
-    if v == "notnull":
-        return exp.Not(this=exp.Is(this=c, expression=exp.Null()))
-    raise bad("is 只能是 null 或 notnull", "is takes null or notnull", "write column=is.null or column=is.notnull")
+def _null_check(column: DatasetColumn, text: str) -> list[Any]:
+    if text not in ("null", "notnull"):
+        raise bad("is 只能是 null 或 notnull", "is takes null or notnull", "write column=is.null or column=is.notnull")
+    return []
 
 
-OPERATORS.add("between", _between)
-OPERATORS.add("is", _is)
+def _compare(node: type[exp.Binary]) -> Operator:
+    return Operator(_one, lambda c, n: node(this=c, expression=param()))
 
 
-def column_condition(dataset: Dataset, name: str, raw: str, visible: set[str]) -> exp.Expression:
+OPERATORS: Registry[Operator] = Registry("filter operator")
+OPERATORS.add("eq", _compare(exp.EQ))
+OPERATORS.add("ne", _compare(exp.NEQ))
+OPERATORS.add("gt", _compare(exp.GT))
+OPERATORS.add("gte", _compare(exp.GTE))
+OPERATORS.add("lt", _compare(exp.LT))
+OPERATORS.add("lte", _compare(exp.LTE))
+OPERATORS.add("in", Operator(_many, lambda c, n: exp.In(this=c, expressions=[param() for _ in range(n)])))
+OPERATORS.add("between", Operator(_two, lambda c, n: exp.Between(this=c, low=param(), high=param())))
+OPERATORS.add("like", Operator(lambda m, v: [v], lambda c, n: exp.Like(this=exp.cast(c, "VARCHAR"), expression=param())))
+OPERATORS.add("is", Operator(
+    _null_check,
+    lambda c, n: exp.Is(this=c, expression=exp.Null()),
+    variant=lambda raw: raw,
+))
+NOT_NULL = Operator(_null_check, lambda c, n: exp.Not(this=exp.Is(this=c, expression=exp.Null())))
+
+
+def operator_for(op: str, variant: str) -> Operator:
+    return NOT_NULL if op == "is" and variant == "notnull" else OPERATORS.get(op)
+
+
+def parse_filter(dataset: Dataset, name: str, raw: str, visible: set[str]) -> tuple[tuple[str, str, int, str], list[Any]]:
+    """One ``column=op.value`` parameter -> its shape item and its bound values."""
     meta = dataset.column(name)
     if meta is None or name not in visible:
         raise bad(f"没有可筛选的字段 {name!r}", f"no filterable column {name!r}",
@@ -104,42 +135,33 @@ def column_condition(dataset: Dataset, name: str, raw: str, visible: set[str]) -
         op, value = "eq", raw  # plain column=value means equality
     if op not in OPERATORS:
         raise bad(f"不支持的运算符 {op!r}", f"unknown operator {op!r}", f"operators: {', '.join(OPERATORS)}")
-    return OPERATORS.get(op)(col(name), meta, value)
+    operator = OPERATORS.get(op)
+    values = operator.values(meta, value)
+    return (name, op, len(values), operator.variant(value)), values
 
 
-def _floats(text: str, count: int, what: str) -> list[float]:
+def floats(text: str, count: int, what: str) -> list[float]:
     try:
         values = [float(v) for v in text.split(",")]
     except ValueError:
         values = []
-    if len(values) != count:
+    if len(values) != count or any(v != v or v in (float("inf"), float("-inf")) for v in values):
         raise bad(f"{what} 参数格式错误", f"malformed {what}", f"{what} takes {count} comma-separated numbers")
     return values
 
 
 def envelope(box: tuple[float, ...] | list[float]) -> exp.Expression:
+    """Grant extents are trusted numbers from the state store: literals are fine here."""
     return exp.func("ST_MakeEnvelope", *(exp.Literal.number(v) for v in box))
 
 
-def spatial_conditions(dataset: Dataset, params: dict[str, str]) -> list[exp.Expression]:
-    geom = dataset.geometry
-    wanted = [p for p in ("bbox", "near") if p in params]
-    if wanted and geom is None:
-        raise bad("该数据集没有空间字段", "this dataset has no geometry column", "drop bbox/near")
-    out: list[exp.Expression] = []
-    if "bbox" in params:
-        box = _floats(params["bbox"], 4, "bbox")
-        out.append(exp.func("ST_Intersects", col(geom.name), envelope(box)))  # type: ignore[union-attr]
-    if "near" in params:
-        lng, lat, meters = _floats(params["near"], 3, "near")
-        centre = exp.func("ST_Centroid", col(geom.name))  # type: ignore[union-attr]
-        # ST_Distance_Sphere takes [latitude, longitude] axis order.
-        distance = exp.func("ST_Distance_Sphere",
-                            exp.func("ST_Point", exp.Literal.number(lat), exp.Literal.number(lng)),
-                            exp.func("ST_Point", exp.func("ST_Y", centre), exp.func("ST_X", centre)))
-        out.append(exp.LTE(this=distance, expression=exp.Literal.number(meters)))
-    return out
+def bbox_condition(geom: str) -> exp.Expression:
+    return exp.func("ST_Intersects", col(geom), exp.func("ST_MakeEnvelope", param(), param(), param(), param()))
 
 
-def conjunction(conditions: list[exp.Expression]) -> exp.Expression | None:
-    return exp.and_(*conditions) if conditions else None
+def near_condition(geom: str) -> exp.Expression:
+    """Bound as (latitude, longitude, metres): ST_Distance_Sphere takes [lat, lng] axis order."""
+    centre = exp.func("ST_Centroid", col(geom))
+    distance = exp.func("ST_Distance_Sphere", exp.func("ST_Point", param(), param()),
+                        exp.func("ST_Point", exp.func("ST_Y", centre), exp.func("ST_X", centre)))
+    return exp.LTE(this=distance, expression=param())

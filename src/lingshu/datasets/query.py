@@ -1,5 +1,9 @@
 """Build and run one dataset query under a grant decision.
 
+A request becomes a ``Shape`` (which columns, which operators, which sort, which grant) plus a
+list of bound values. The SQL is compiled from the shape alone and cached, so a busy API compiles
+each kind of query once; values always travel as parameters.
+
 The caller's grant decides the visible columns, extra row conditions and spatial extent;
 protected columns come back masked unless the grant allows them in clear (action ``decrypt``).
 Pagination is keyset: the cursor holds the last row's sort values, so deep pages cost the same
@@ -11,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -31,7 +36,7 @@ class DatasetQuery:
     select: list[str] | None = None
     where: list[tuple[str, str]] = field(default_factory=list)  # (column, "op.value")
     order: list[str] = field(default_factory=list)  # "col" or "-col"
-    limit: int = 100
+    limit: int | None = 100  # None: no limit (exports)
     after: str | None = None
     count: bool = False
     spatial: dict[str, str] = field(default_factory=dict)  # bbox / near
@@ -64,6 +69,23 @@ class DatasetQuery:
                 "limit": self.limit, "spatial": self.spatial or None}
 
 
+@dataclass(frozen=True)
+class Shape:
+    """Everything that decides the SQL text; hashable, so compiled SQL is cached per shape."""
+
+    schema: str
+    table: str
+    output: tuple[tuple[str, str], ...]  # (column, "plain" | "wkt" | "geojson")
+    where: tuple[tuple[str, str, int, str], ...]  # (column, op, placeholders, variant)
+    spatial: tuple[str, ...]  # "bbox" / "near", in that order
+    geom: str | None
+    keys: tuple[tuple[str, bool], ...]  # sort keys (column, descending), ending in a unique key
+    after: tuple[bool, ...] | None  # per key: whether the cursor value is non-NULL
+    row_filter: str | None
+    extents: tuple[tuple[float, ...], ...]
+    limited: bool
+
+
 @dataclass
 class QueryResult:
     table: pa.Table
@@ -77,19 +99,7 @@ def visible_columns(dataset: Dataset, decision: Decision) -> list[str]:
     return [c.name for c in dataset.columns if decision.columns is None or c.name in decision.columns]
 
 
-def _grant_conditions(dataset: Dataset, decision: Decision) -> list[exp.Expression]:
-    out: list[exp.Expression] = []
-    if decision.row_filter:
-        out.append(sqlglot.condition(decision.row_filter, dialect="duckdb"))
-    if decision.extents:
-        geom = dataset.geometry
-        if geom is not None:
-            out.append(exp.or_(*(exp.func("ST_Intersects", f.col(geom.name), f.envelope(box))
-                                 for box in decision.extents)))
-    return out
-
-
-def _order(dataset: Dataset, query: DatasetQuery, visible: set[str]) -> list[tuple[str, bool]]:
+def _keys(dataset: Dataset, query: DatasetQuery, visible: set[str]) -> tuple[tuple[str, bool], ...]:
     keys: list[tuple[str, bool]] = []
     for item in query.order:
         name, desc = (item[1:], True) if item.startswith("-") else (item, False)
@@ -100,99 +110,144 @@ def _order(dataset: Dataset, query: DatasetQuery, visible: set[str]) -> list[tup
     for name in dataset.key or [ROWID]:
         if name not in {k for k, _ in keys}:
             keys.append((name, False))
-    return keys
+    return tuple(keys)
 
 
-def _after(keys: list[tuple[str, bool]], cursor: str) -> exp.Expression:
+def _cursor_values(cursor: str, keys: tuple[tuple[str, bool], ...]) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         assert isinstance(values, list) and len(values) == len(keys)
+        assert all(v is None or isinstance(v, str | int | float | bool) for v in values)
     except Exception:
         raise f.bad("分页游标无效", "invalid cursor", "use the next cursor from the previous page unchanged") from None
-    # (k1, k2, ...) > (v1, v2, ...) spelled out, direction-aware, NULLS LAST in both directions.
-    branches = []
-    for i, (name, desc) in enumerate(keys):
-        equal = [exp.NullSafeEQ(this=f.col(k), expression=_lit(v)) for (k, _), v in zip(keys[:i], values[:i], strict=True)]
-        value = values[i]
-        if value is None:
-            continue  # nothing sorts after NULL in this column
-        cmp = exp.LT if desc else exp.GT
-        beyond = exp.or_(cmp(this=f.col(name), expression=_lit(value)), exp.Is(this=f.col(name), expression=exp.Null()))
-        branches.append(exp.and_(*equal, beyond) if equal else beyond)
-    return exp.or_(*branches) if branches else exp.false()
+    return values
 
 
-def _lit(value: Any) -> exp.Expression:
-    if value is None:
-        return exp.Null()
-    if isinstance(value, bool):
-        return exp.Boolean(this=value)
-    if isinstance(value, int | float):
-        return exp.Literal.number(value)
-    return exp.Literal.string(str(value))
-
-
-def build_sql(dataset: Dataset, query: DatasetQuery, decision: Decision,
-              geometry: str = "wkt") -> tuple[str, str, list[tuple[str, bool]], list[str]]:
-    """The page query, the count query, the sort keys and the output columns."""
+def plan(dataset: Dataset, query: DatasetQuery, decision: Decision,
+         geometry: str = "wkt") -> tuple[Shape, list[Any], list[Any]]:
+    """The query's shape, the values for the page query, and the values for the count query."""
     visible = visible_columns(dataset, decision)
     if query.select:
         unknown = [c for c in query.select if c not in visible]
         if unknown:
             raise f.bad(f"没有可读取的字段 {', '.join(unknown)}", f"no readable column(s) {', '.join(unknown)}",
                         f"columns: {', '.join(visible)}")
-        output = list(query.select)
-    else:
-        output = visible
-    conditions = [f.column_condition(dataset, c, v, set(visible)) for c, v in query.where]
-    conditions += f.spatial_conditions(dataset, query.spatial)
-    conditions += _grant_conditions(dataset, decision)
-    keys = _order(dataset, query, set(visible) | set(dataset.key) | {ROWID})
-    table = exp.table_(dataset.table, db=dataset.schema, quoted=True)
-    base = exp.select(*[_projection(dataset, c, geometry) for c in output]).from_(table)
-    where = f.conjunction(conditions)
-    count_sql = exp.select(exp.func("count", exp.Star())).from_(table)
-    if where is not None:
-        base = base.where(where)
-        count_sql = count_sql.where(where)
-    page = base.copy()
+    output = list(query.select or visible)
+    where, values = [], []
+    for name, raw in query.where:
+        item, item_values = f.parse_filter(dataset, name, raw, set(visible))
+        where.append(item)
+        values += item_values
+    geom = dataset.geometry.name if dataset.geometry else None
+    spatial = tuple(k for k in ("bbox", "near") if k in query.spatial)
+    if spatial and geom is None:
+        raise f.bad("该数据集没有空间字段", "this dataset has no geometry column", "drop bbox/near")
+    if "bbox" in query.spatial:
+        values += f.floats(query.spatial["bbox"], 4, "bbox")
+    if "near" in query.spatial:
+        lng, lat, metres = f.floats(query.spatial["near"], 3, "near")
+        values += [lat, lng, metres]
+    keys = _keys(dataset, query, set(visible) | set(dataset.key) | {ROWID})
+    count_values = list(values)
+    after = None
     if query.after:
-        page = page.where(_after(keys, query.after))
+        cursor = _cursor_values(query.after, keys)
+        after = tuple(v is not None for v in cursor)
+        # Branch i compares keys[0..i-1] for equality and key i for order (see _after_sql).
+        for i, value in enumerate(cursor):
+            if value is not None:
+                values += [*cursor[:i], value]
+    if query.limit is not None:
+        values.append(query.limit + 1)
+    shape = Shape(
+        schema=dataset.schema, table=dataset.table,
+        output=tuple((c, geometry if (m := dataset.column(c)) is not None and m.spatial else "plain") for c in output),
+        where=tuple(where), spatial=spatial, geom=geom, keys=keys, after=after,
+        row_filter=decision.row_filter, extents=tuple(decision.extents) if geom else (), limited=query.limit is not None,
+    )
+    return shape, values, count_values
+
+
+def _after_sql(keys: tuple[tuple[str, bool], ...], present: tuple[bool, ...]) -> exp.Expression:
+    # (k1, k2, ...) > (v1, v2, ...) spelled out, direction-aware, NULLS LAST in both directions.
+    branches = []
+    for i, (name, desc) in enumerate(keys):
+        if not present[i]:
+            continue  # nothing sorts after NULL in this column
+        equal = [exp.NullSafeEQ(this=f.col(k), expression=f.param()) for k, _ in keys[:i]]
+        cmp = exp.LT if desc else exp.GT
+        beyond = exp.or_(cmp(this=f.col(name), expression=f.param()), exp.Is(this=f.col(name), expression=exp.Null()))
+        branches.append(exp.and_(*equal, beyond) if equal else beyond)
+    return exp.or_(*branches) if branches else exp.false()
+
+
+def _projection(name: str, kind: str) -> exp.Expression:
+    # Geometry leaves as text: WKT for rows, CSV and xlsx; GeoJSON for feature output.
+    if kind == "plain":
+        return f.col(name)
+    func = "ST_AsGeoJSON" if kind == "geojson" else "ST_AsText"
+    return exp.alias_(exp.func(func, f.col(name)), name, quoted=True)
+
+
+@lru_cache(maxsize=1024)
+def compile_shape(shape: Shape) -> tuple[str, str]:
+    """The page SQL and the count SQL of a shape (placeholders in value order)."""
+    conditions: list[exp.Expression] = [
+        f.operator_for(op, variant).condition(f.col(name), n) for name, op, n, variant in shape.where]
+    if "bbox" in shape.spatial:
+        conditions.append(f.bbox_condition(shape.geom))  # type: ignore[arg-type]
+    if "near" in shape.spatial:
+        conditions.append(f.near_condition(shape.geom))  # type: ignore[arg-type]
+    if shape.row_filter:
+        conditions.append(sqlglot.condition(shape.row_filter, dialect="duckdb"))
+    if shape.extents:
+        conditions.append(exp.or_(*(exp.func("ST_Intersects", f.col(shape.geom), f.envelope(box))  # type: ignore[arg-type]
+                                    for box in shape.extents)))
+    table = exp.table_(shape.table, db=shape.schema, quoted=True)
+    count = exp.select(exp.func("count", exp.Star())).from_(table)
+    page = exp.select(*[_projection(c, kind) for c, kind in shape.output]).from_(table)
+    if conditions:
+        where = exp.and_(*conditions)
+        count = count.where(where)
+        page = page.where(where.copy())
+    if shape.after is not None:
+        page = page.where(_after_sql(shape.keys, shape.after))
     # Sort values travel in hidden columns so the cursor can be built from the last row.
-    page = page.select(*[exp.alias_(f.col(k), f"__k{i}") for i, (k, _) in enumerate(keys)])
-    page = page.order_by(*[exp.Ordered(this=f.col(k), desc=d, nulls_first=False) for k, d in keys])
-    page = page.limit(query.limit + 1)
-    return page.sql(dialect="duckdb"), count_sql.sql(dialect="duckdb"), keys, output
-
-
-def _projection(dataset: Dataset, name: str, geometry: str) -> exp.Expression:
-    column = dataset.column(name)
-    if column is not None and column.spatial:
-        # Geometry leaves as text: WKT for JSON rows, CSV and xlsx; GeoJSON for feature output.
-        func = "ST_AsGeoJSON" if geometry == "geojson" else "ST_AsText"
-        return exp.alias_(exp.func(func, f.col(name)), name, quoted=True)
-    return f.col(name)
+    page = page.select(*[exp.alias_(f.col(k), f"__k{i}") for i, (k, _) in enumerate(shape.keys)])
+    page = page.order_by(*[exp.Ordered(this=f.col(k), desc=d, nulls_first=False) for k, d in shape.keys])
+    if shape.limited:
+        page = page.limit(f.param())
+    return page.sql(dialect="duckdb"), count.sql(dialect="duckdb")
 
 
 def run_query(reader: Any, dataset: Dataset, query: DatasetQuery, decision: Decision,
               clear: bool = False, geometry: str = "wkt") -> QueryResult:
     """Run ``query``; ``clear`` (the caller holds a ``decrypt`` grant) skips masking."""
-    page_sql, count_sql, keys, output = build_sql(dataset, query, decision, geometry)
-    table = reader.query(page_sql)
-    has_more = table.num_rows > query.limit
-    table = table.slice(0, query.limit)
+    shape, values, count_values = plan(dataset, query, decision, geometry)
+    page_sql, count_sql = compile_shape(shape)
+    table = reader.query(page_sql, values)
+    limit = query.limit or table.num_rows
+    has_more = table.num_rows > limit
+    table = table.slice(0, limit)
     cursor = None
     if has_more and table.num_rows:
-        last = [table.column(f"__k{i}")[table.num_rows - 1].as_py() for i in range(len(keys))]
+        last = [table.column(f"__k{i}")[table.num_rows - 1].as_py() for i in range(len(shape.keys))]
         cursor = base64.urlsafe_b64encode(json.dumps(last, default=str, ensure_ascii=False).encode()).decode()
-    table = table.select(output)
+    output = [c for c, _ in shape.output]
+    table, masked = mask_protected(dataset, table.select(output), clear)
+    total = int(reader.scalar(count_sql, count_values)) if query.count else None
+    return QueryResult(table, output, masked, cursor, total)
+
+
+def mask_protected(dataset: Dataset, table: pa.Table, clear: bool) -> tuple[pa.Table, list[str]]:
+    """Mask every protected column present in ``table`` unless the caller may see it in clear."""
     masked = []
-    for name in output:
+    if clear:
+        return table, masked
+    for name in table.column_names:
         column = dataset.column(name)
-        if column is not None and column.protected and not clear:
+        if column is not None and column.protected:
             index = table.column_names.index(name)
             table = table.set_column(index, name, mask(table.column(name).cast(pa.string()), column.policy.mask or "full"))
             masked.append(name)
-    total = int(reader.scalar(count_sql)) if query.count else None
-    return QueryResult(table, output, masked, cursor, total)
-
+    return table, masked

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from lingshu.datasets.catalog import Dataset, DatasetCatalog
 from lingshu.datasets.export import EXPORTERS, Export
-from lingshu.datasets.query import DatasetQuery, QueryResult, build_sql, run_query, visible_columns
+from lingshu.datasets.query import DatasetQuery, QueryResult, compile_shape, plan, run_query, visible_columns
 from lingshu.security.accounts import AccessDenied, Principal
 from lingshu.security.grants import Decision
 
@@ -82,11 +82,13 @@ class DatasetService:
         decision = self._decide(principal, dataset_id, "export")
         dataset = self.catalog.get(dataset_id)
         query = DatasetQuery.from_params([p for p in params if p[0] not in ("limit", "after")])
-        query.limit = 10_000_000  # exports stream everything the grant allows
-        sql, _, _, output = build_sql(dataset, query, decision, exporter.geometry)
+        query.limit = None  # exports stream everything the grant allows
+        shape, values, _ = plan(dataset, query, decision, exporter.geometry)
+        sql, _ = compile_shape(shape)
+        output = [c for c, _ in shape.output]
         clear = self._clear(principal, dataset_id)
         masked = [c for c in output if (col := dataset.column(c)) is not None and col.protected and not clear]
         self.ctx.security.audit.record(principal.username, "dataset.export", f"dataset:{dataset_id}",
                                        format=fmt, masked=masked, **query.describe())
-        batches = self.ctx.engine.reader().batches(sql)
+        batches = self.ctx.engine.reader().batches(sql, values)
         return exporter, exporter.write(dataset, output, masked, batches)

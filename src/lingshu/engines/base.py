@@ -33,6 +33,7 @@ class Engine(abc.ABC):
     name: str = "abstract"
     dialect: str = "duckdb"  # SQLGlot dialect name of the SQL this engine executes
     capabilities: Capabilities = Capabilities()
+    generation: int = 0  # increases whenever a table is replaced (metadata caches key on it)
 
     @abc.abstractmethod
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:

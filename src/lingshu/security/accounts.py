@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -92,9 +93,13 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+LAST_USED_EVERY = 60.0  # seconds: last_used_at is a hint for operators, not a per-request write
+
+
 class Accounts:
     def __init__(self, store: StateStore):
         self.engine = store.engine
+        self._last_used: dict[str, float] = {}
 
     # -- users ----------------------------------------------------------------------------------
     def add_user(self, username: str, roles: list[str], *, password: str | None = None,
@@ -179,7 +184,10 @@ class Accounts:
             expires = _aware(row.expires_at)
             if expires is not None and expires < _now():
                 raise AuthError("API key expired", hint="ask for a new key")
-            c.execute(api_keys.update().where(api_keys.c.prefix == parts[1]).values(last_used_at=_now()))
+            now = time.monotonic()
+            if now - self._last_used.get(parts[1], -LAST_USED_EVERY) >= LAST_USED_EVERY:
+                c.execute(api_keys.update().where(api_keys.c.prefix == parts[1]).values(last_used_at=_now()))
+                self._last_used[parts[1]] = now
         return self.principal(row.username, "key")
 
     # -- sessions -------------------------------------------------------------------------------

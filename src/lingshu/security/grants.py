@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -41,8 +43,23 @@ class Decision:
 
 
 class Grants:
-    def __init__(self, store: StateStore):
+    """Grant rows are read per subject set and kept for ``ttl`` seconds: the API decides on every
+    request, and a change made in this process takes effect at once (in others within ``ttl``)."""
+
+    def __init__(self, store: StateStore, ttl: float = 5.0):
         self.engine = store.engine
+        self.ttl = ttl
+        self._cache: dict[frozenset[str], tuple[float, list[Any]]] = {}
+
+    def _rows(self, subjects: frozenset[str]) -> list[Any]:
+        now = time.monotonic()
+        hit = self._cache.get(subjects)
+        if hit and now - hit[0] < self.ttl:
+            return hit[1]
+        with self.engine.connect() as c:
+            rows = c.execute(sa.select(grants).where(grants.c.subject.in_(subjects))).all()
+        self._cache[subjects] = (now, rows)
+        return rows
 
     def add(self, subject: str, resource: str, actions: list[str], *, columns: list[str] | None = None,
             row_filter: str | None = None, extent: tuple[float, float, float, float] | None = None,
@@ -61,12 +78,14 @@ class Grants:
                 columns=json.dumps(columns, ensure_ascii=False) if columns is not None else None,
                 row_filter=row_filter, extent=",".join(map(str, extent)) if extent else None,
                 granted_by=granted_by, created_at=datetime.now(UTC)))
-            return int(result.inserted_primary_key[0])
+        self._cache.clear()
+        return int(result.inserted_primary_key[0])
 
     def revoke(self, grant_id: int) -> None:
         with self.engine.begin() as c:
             if not c.execute(grants.delete().where(grants.c.id == grant_id)).rowcount:
                 raise LingshuError(f"no grant #{grant_id}", hint="`lingshu grant list` shows them")
+        self._cache.clear()
 
     def list(self) -> list[dict[str, object]]:
         with self.engine.connect() as c:
@@ -77,9 +96,8 @@ class Grants:
         if not principal.can("data.read"):
             raise AccessDenied(f"{principal.username} has no data access role",
                                hint="give the account the analyst, engineer or service role")
-        subjects = {f"user:{principal.username}", *(f"role:{r}" for r in principal.roles)}
-        with self.engine.connect() as c:
-            rows = c.execute(sa.select(grants).where(grants.c.subject.in_(subjects))).all()
+        subjects = frozenset({f"user:{principal.username}", *(f"role:{r}" for r in principal.roles)})
+        rows = self._rows(subjects)
         matching = [r for r in rows if action in r.actions.split(",")
                     and (r.resource == "*" or fnmatch.fnmatchcase(resource, r.resource))]
         if not matching:

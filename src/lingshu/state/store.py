@@ -40,6 +40,16 @@ class TableUpdate:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _sqlite_pragmas(dbapi: Any, _record: Any) -> None:
+    # SQLite ignores ON DELETE CASCADE unless asked, per connection. WAL lets the server read
+    # while a run writes, and synchronous=NORMAL (safe in WAL mode against process crashes)
+    # turns each audit insert from an fsync into a log append.
+    dbapi.execute("PRAGMA foreign_keys=ON")
+    dbapi.execute("PRAGMA journal_mode=WAL")
+    dbapi.execute("PRAGMA synchronous=NORMAL")
+    dbapi.execute("PRAGMA busy_timeout=10000")
+
+
 class StateStore:
     def __init__(self, url: str):
         self.url = url
@@ -48,8 +58,7 @@ class StateStore:
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise StateError(f"bad state-store URL: {exc}", hint="use sqlite:///path or postgresql://...") from None
         if url.startswith("sqlite"):
-            # SQLite ignores ON DELETE CASCADE unless asked, per connection.
-            sa.event.listen(self.engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA foreign_keys=ON"))
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 
     # -- schema ---------------------------------------------------------------------------------
     def migrate(self) -> None:
