@@ -81,3 +81,10 @@ def test_help_is_bilingual(capsys: pytest.CaptureFixture[str]) -> None:
     code, text = run_cli(["--help"], capsys)
     assert code == 0
     assert "运行场景包" in text and "Run a pack" in text
+
+
+def test_usage_errors_are_short_messages(capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run_cli(["no-such-command"], capsys)
+    assert code == 2 and "No such command" in text and "Traceback" not in text
+    code, text = run_cli(["run"], capsys)
+    assert code == 2 and "Missing argument" in text

@@ -11,15 +11,14 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from lingshu import __version__
 from lingshu.cli.common import STATE, console, err_console
 from lingshu.core.errors import LingshuError
 
-COMMAND_MODULES = ("workspace", "packs", "runs", "sources", "metric", "check", "security", "serve", "demo", "quality",
-                   "ops")
+COMMAND_MODULES = ("workspace", "packs", "runs", "sources", "synth", "quality", "metric", "check", "security",
+                   "ops", "serve", "demo")
 
 app = typer.Typer(
     name="lingshu",
@@ -62,12 +61,15 @@ def main(argv: list[str] | None = None) -> None:
         if exc.hint:
             err_console.print(f"[yellow]处理 fix:[/] {exc.hint}", highlight=False)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("已取消 aborted")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Typer ships its own copy of click, so match click's usage errors by shape, not class.
+        if type(exc).__name__ == "Abort":
+            err_console.print("已取消 aborted")
+            sys.exit(130)
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
     sys.exit(result if isinstance(result, int) else 0)
 
 
