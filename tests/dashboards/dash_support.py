@@ -152,7 +152,7 @@ def map_pack_files() -> dict[str, str]:
 def build_workspace(root: Path) -> Context:
     """A workspace with the example pack and the map pack, both run, and three accounts:
     ``wu`` (analyst, read/export grants on everything), ``nogrant`` (analyst without grants) and
-    ``admin`` (sysadmin + secadmin + auditor)."""
+    ``admin`` (admin + secadmin + reviewer + auditor)."""
     files, data = map_pack_files()
     pack_root = write_files(root / "packs" / "map_layers", files)
     for rel, text in data.items():  # CSV text is written as is (write_files would dedent it)
@@ -166,7 +166,7 @@ def build_workspace(root: Path) -> Context:
     accounts, grants = ctx.security.accounts, ctx.security.grants
     accounts.add_user("wu", ["analyst"], password=PASSWORD, display_name="吴分析", department="数据局")
     accounts.add_user("nogrant", ["analyst"], password=PASSWORD)
-    accounts.add_user("admin", ["sysadmin", "secadmin", "auditor"], password=PASSWORD)
+    accounts.add_user("admin", ["admin", "secadmin", "reviewer", "auditor"], password=PASSWORD)
     grants.add("user:wu", "indicator:*", ["read", "export"], granted_by="admin")
     grants.add("user:wu", "dataset:*", ["read", "export"], granted_by="admin")
     return ctx

@@ -67,7 +67,7 @@ def api_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
         acc.add_user("analyst_a", ["analyst"])  # all columns of ads.people, masked
         acc.add_user("analyst_b", ["analyst"])  # two columns, one town
         acc.add_user("officer", ["analyst"])  # all columns in clear, may export
-        acc.add_user("admin", ["sysadmin"])  # manages accounts: no data access at all
+        acc.add_user("admin", ["admin"])  # manages accounts: no data access at all
         acc.add_user("nobody", ["analyst"])  # data role but no grant
         grants.add("user:analyst_a", "dataset:ads.people", ["read"])
         grants.add("user:analyst_b", "dataset:ads.people", ["read"], columns=["person_id", "town", "amount"],

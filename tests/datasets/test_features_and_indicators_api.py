@@ -33,7 +33,7 @@ def test_feature_collections_items_bbox_and_properties(client: TestClient, keys:
 
 
 def test_feature_extent_grant_limits_what_a_consumer_sees(client: TestClient, api_ctx: Context) -> None:
-    api_ctx.security.accounts.add_user("twin", ["service"])
+    api_ctx.security.accounts.add_user("twin", ["client"])
     api_ctx.security.grants.add("user:twin", "dataset:ads.people", ["read"], columns=["person_id", "geom"],
                                 extent=(121.80, 30.85, 121.82, 30.853))
     key = api_ctx.security.accounts.create_key("twin")

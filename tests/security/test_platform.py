@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from lingshu.core.errors import LingshuError
-from lingshu.security.accounts import AccessDenied, AuthError, check_password, hash_password
+from lingshu.security.accounts import AccessDenied, AuthError, _pbkdf2_sm3, check_password, hash_password
 from lingshu.security.platform import Security
 from lingshu.state.schema import api_keys, audit_log, users
 from lingshu.state.store import StateStore
@@ -22,10 +22,18 @@ def sec(state_url: str) -> Security:
     store.dispose()
 
 
-def test_passwords_are_salted_pbkdf2_sm3() -> None:
+def test_passwords_are_salted_argon2id_and_old_pbkdf2_sm3_hashes_upgrade(sec: Security) -> None:
     one, two = hash_password("a long passphrase"), hash_password("a long passphrase")
-    assert one != two and one.startswith("pbkdf2-sm3$")
+    assert one != two and one.startswith("$argon2id$")
     assert check_password("a long passphrase", one) and not check_password("a long passphrasE", one)
+    legacy = _pbkdf2_sm3("another passphrase")
+    assert check_password("another passphrase", legacy) and not check_password("another passphrasE", legacy)
+    sec.accounts.add_user("old", ["viewer"])
+    with sec.store.engine.begin() as c:
+        c.execute(users.update().where(users.c.username == "old").values(password_hash=legacy))
+    sec.accounts.sign_in("old", "another passphrase")
+    with sec.store.engine.connect() as c:
+        assert c.execute(sa.select(users.c.password_hash).where(users.c.username == "old")).scalar().startswith("$argon2id$")
 
 
 def test_sign_in_keys_and_sessions(sec: Security) -> None:
@@ -68,7 +76,7 @@ def test_unknown_role_and_short_password_are_refused(sec: Security) -> None:
 def test_grants_merge_columns_rows_and_deny_by_default(sec: Security) -> None:
     acc, grants = sec.accounts, sec.grants
     acc.add_user("zhao", ["analyst"], password=None)
-    acc.add_user("admin", ["sysadmin"], password=None)
+    acc.add_user("admin", ["admin"], password=None)
     zhao = acc.principal("zhao", "key")
     with pytest.raises(AccessDenied, match="no read grant"):
         grants.decide(zhao, "dataset:ads.flow")
@@ -81,6 +89,11 @@ def test_grants_merge_columns_rows_and_deny_by_default(sec: Security) -> None:
         grants.decide(zhao, "dataset:ads.flow", "export")
     with pytest.raises(AccessDenied, match="no data access role"):
         grants.decide(acc.principal("admin", "cli"), "dataset:ads.flow")
+    acc.add_user("looker", ["viewer"])
+    grants.add("user:looker", "dataset:ads.flow", ["read", "export"])
+    assert grants.decide(acc.principal("looker", "key"), "dataset:ads.flow").action == "read"
+    with pytest.raises(AccessDenied, match="do not allow exports"):
+        grants.decide(acc.principal("looker", "key"), "dataset:ads.flow", "export")
     grants.add("user:zhao", "dataset:ads.flow", ["read"])
     assert grants.decide(zhao, "dataset:ads.flow").columns is None  # an unrestricted grant opens all
 

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
     @user_app.command("add")
     def user_add(
         username: str,
-        role: Annotated[list[str], typer.Option("--role", help="sysadmin|secadmin|auditor|engineer|operator|analyst|service")],
+        role: Annotated[list[str], typer.Option("--role", help="admin|secadmin|reviewer|auditor|engineer|operator|analyst|viewer|client")],
         department: Annotated[str | None, typer.Option(help="Department / 部门")] = None,
         display_name: Annotated[str | None, typer.Option("--name", help="Display name / 姓名")] = None,
         password: Annotated[bool, typer.Option("--password/--no-password", help="Set a console password / 设置登录密码")] = True,
@@ -173,7 +173,7 @@ def register(app: typer.Typer) -> None:
     def approve_review(
         review_id: int,
         approve: Annotated[bool, typer.Option("--approve/--reject", help="Decision / 审核结论")],
-        reviewer: Annotated[str, typer.Option(help="Reviewer account (secadmin) / 审核人账号")],
+        reviewer: Annotated[str, typer.Option(help="Reviewer account (reviewer role) / 审核人账号")],
         comment: Annotated[str | None, typer.Option(help="Comment / 意见")] = None,
     ) -> None:
         """Approve or reject / 审核通过或驳回。"""

@@ -1,7 +1,9 @@
-"""Per-user accounts, passwords (PBKDF2-HMAC-SM3), API keys and console sessions.
+"""Per-user accounts, passwords (argon2id), API keys and console sessions.
 
-Keys and session tokens are shown once and stored only as SM3 digests; passwords only as salted
-PBKDF2-HMAC-SM3. Nothing secret is ever logged or put in an exception message.
+Passwords are stored as argon2id hashes (memory-hard, the current best practice for passwords);
+hashes made earlier with PBKDF2-HMAC-SM3 still verify and are upgraded at the next sign-in. Keys
+and session tokens are high-entropy random strings, shown once and stored only as SM3 digests.
+Nothing secret is ever logged or put in an exception message.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
@@ -58,10 +62,22 @@ class Principal:
     def require(self, permission: str) -> None:
         if not self.can(permission):
             raise AccessDenied(f"{self.username} lacks the permission {permission}",
-                               hint="ask a 系统管理员 (sysadmin) to give the account a role that has it")
+                               hint="ask a 系统管理员 (admin) to give the account a role that has it")
 
 
-def hash_password(password: str, *, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS) -> str:
+_ARGON2 = PasswordHasher()  # argon2id with the library's current recommended cost
+
+
+def hash_password(password: str) -> str:
+    return _ARGON2.hash(password)
+
+
+def needs_rehash(stored: str) -> bool:
+    return not stored.startswith("$argon2") or _ARGON2.check_needs_rehash(stored)
+
+
+def _pbkdf2_sm3(password: str, *, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS) -> str:
+    """The earlier scheme (national-cryptography KDF); kept so existing hashes still verify."""
     salt = salt or secrets.token_bytes(16)
     kdf = PBKDF2HMAC(algorithm=hashes.SM3(), length=32, salt=salt, iterations=iterations)
     digest = kdf.derive(password.encode("utf-8"))
@@ -72,13 +88,18 @@ def hash_password(password: str, *, salt: bytes | None = None, iterations: int =
 def check_password(password: str, stored: str | None) -> bool:
     if not stored:
         return False
+    if stored.startswith("$argon2"):
+        try:
+            return _ARGON2.verify(stored, password)
+        except (VerifyMismatchError, InvalidHashError, VerificationError):
+            return False
     try:
         scheme, iterations, salt, _ = stored.split("$")
     except ValueError:
         return False
     if scheme != "pbkdf2-sm3":
         return False
-    again = hash_password(password, salt=base64.urlsafe_b64decode(salt), iterations=int(iterations))
+    again = _pbkdf2_sm3(password, salt=base64.urlsafe_b64decode(salt), iterations=int(iterations))
     return hmac.compare_digest(again, stored)
 
 
@@ -143,6 +164,9 @@ class Accounts:
         # Same message whether the user or the password is wrong: no account enumeration.
         if row is None or not row.active or not check_password(password, row.password_hash):
             raise AuthError("用户名或密码错误 wrong user name or password", hint="try again or ask an administrator")
+        if needs_rehash(row.password_hash):
+            with self.engine.begin() as c:
+                c.execute(users.update().where(users.c.id == row.id).values(password_hash=hash_password(password)))
         return Principal(row.username, tuple(row.roles.split(",")), row.department, "session")
 
     # -- API keys -------------------------------------------------------------------------------

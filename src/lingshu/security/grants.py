@@ -95,7 +95,10 @@ class Grants:
         """Merge the grants that apply, or raise AccessDenied (the caller audits either way)."""
         if not principal.can("data.read"):
             raise AccessDenied(f"{principal.username} has no data access role",
-                               hint="give the account the analyst, engineer or service role")
+                               hint="give the account the analyst, engineer, viewer or client role")
+        if action == "export" and not principal.can("data.export"):
+            raise AccessDenied(f"{principal.username}'s roles do not allow exports",
+                               hint="exports need the analyst or client role as well as an export grant")
         subjects = frozenset({f"user:{principal.username}", *(f"role:{r}" for r in principal.roles)})
         rows = self._rows(subjects)
         matching = [r for r in rows if action in r.actions.split(",")

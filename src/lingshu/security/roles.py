@@ -18,13 +18,15 @@ class Role:
 
 
 ROLES: Registry[Role] = Registry("role")
-ROLES.add("sysadmin", Role("系统管理员", frozenset({"user.manage", "ops.manage"})))
-ROLES.add("secadmin", Role("安全管理员", frozenset({"grant.manage", "pack.approve", "key.manage"})))
+ROLES.add("admin", Role("系统管理员", frozenset({"user.manage", "ops.manage"})))
+ROLES.add("secadmin", Role("安全管理员", frozenset({"grant.manage", "key.manage"})))
+ROLES.add("reviewer", Role("安全审核员", frozenset({"pack.approve"})))
 ROLES.add("auditor", Role("安全审计员", frozenset({"audit.read"})))
 ROLES.add("engineer", Role("数据工程师", frozenset({"pack.run", "pack.submit", "data.read", "quality.read"})))
 ROLES.add("operator", Role("运维人员", frozenset({"ops.manage", "pack.run", "quality.read"})))
-ROLES.add("analyst", Role("业务人员", frozenset({"data.read"})))
-ROLES.add("service", Role("接口调用方", frozenset({"data.read"})))
+ROLES.add("analyst", Role("业务人员", frozenset({"data.read", "data.export"})))
+ROLES.add("viewer", Role("只读用户", frozenset({"data.read"})))  # dashboards and previews, no exports
+ROLES.add("client", Role("接口调用方", frozenset({"data.read", "data.export"})))  # other systems, by API key
 
 PERMISSIONS = {
     "user.manage": "管理用户与密钥",
@@ -36,6 +38,7 @@ PERMISSIONS = {
     "pack.run": "运行场景包",
     "pack.submit": "提交场景包审核",
     "data.read": "按授权读取数据",
+    "data.export": "按授权导出数据",
     "quality.read": "查看质量结果",
 }
 
