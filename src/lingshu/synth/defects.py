@@ -12,15 +12,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from lingshu.synth.coords import SHIFTS
 from lingshu.synth.errors import SynthError
 from lingshu.synth.names import fullwidth
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (it counts the non-existent 1900-02-29)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+LINK_SCHEMA = pa.schema([("source", pa.string()), ("record_id", pa.string()), ("entity_type", pa.string()),
+                         ("entity_id", pa.string())])  # Excel's day 0 (it counts the non-existent 1900-02-29)
 
 
 @dataclass
@@ -40,11 +46,29 @@ class GroundTruth:
             "dirty_value": pd.Series(np.asarray(dirty_values, dtype=object)).astype(str).to_numpy(),
         }))
 
+    link_path: Path | None = None  # when set, entity links stream to this Parquet file (flat memory)
+    _link_writer: Any = None
+    link_rows: int = 0
+
     def link(self, source: str, record_ids, entity_type: str, entity_ids) -> None:
         """Which true entity each source record describes (for scoring entity resolution)."""
-        self.links.append(pd.DataFrame({"source": source, "record_id": np.asarray(record_ids).astype(str),
-                                        "entity_type": entity_type,
-                                        "entity_id": np.asarray(entity_ids).astype(str)}))
+        ids = np.asarray(record_ids).astype(str)
+        table = pa.table({"source": pa.array(np.full(ids.size, source)), "record_id": pa.array(ids),
+                          "entity_type": pa.array(np.full(ids.size, entity_type)),
+                          "entity_id": pa.array(np.asarray(entity_ids).astype(str))}, schema=LINK_SCHEMA)
+        self.link_rows += table.num_rows
+        if self.link_path is None:
+            self.links.append(table.to_pandas())
+            return
+        if self._link_writer is None:
+            self.link_path.parent.mkdir(parents=True, exist_ok=True)
+            self._link_writer = pq.ParquetWriter(self.link_path, LINK_SCHEMA, compression="zstd")
+        self._link_writer.write_table(table)
+
+    def close_links(self) -> None:
+        if self._link_writer is not None:
+            self._link_writer.close()
+            self._link_writer = None
 
     def rename_fields(self, source: str, mapping: dict[str, str]) -> None:
         """Use the delivered (e.g. Chinese) column names for a source's defects."""

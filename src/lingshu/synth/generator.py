@@ -70,6 +70,7 @@ def generate(config: SynthConfig | None = None, out: str | Path = "synth-out", *
     if cfg.db_url is None:
         (out / "sources" / "upstream.sqlite").unlink(missing_ok=True)
     ctx = Context(cfg, Sink(out))
+    ctx.gt.link_path = out / "ground_truth" / "entity_map.parquet"
     for name, fn in STEPS:
         if progress:
             progress(name)
