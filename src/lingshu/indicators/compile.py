@@ -229,3 +229,25 @@ def _formula(spec: IndicatorSpec) -> str:
                                  hint=f"inputs are: {', '.join(spec.measure.inputs)}")
         column.replace(exp.column("value", table=column.name))
     return tree.sql(dialect="duckdb")
+
+
+def disclosure_sql(spec: IndicatorSpec, query: IndicatorQuery) -> str:
+    """Per cell: contributors, and for sums the total and the two largest contributions."""
+    assert spec.disclosure is not None and spec.model is not None
+    keys = [f"{spec.dimension(d).sql} AS {d}" for d in query.dimensions]  # type: ignore[union-attr]
+    if query.grain:
+        keys.append(f"{period_sql(query.grain, spec.time.column)} AS {PERIOD}")  # type: ignore[union-attr]
+    names = [*query.dimensions, *([PERIOD] if query.grain else [])]
+    time_col = spec.time.column if spec.time else None
+    where = _where(spec, query, lambda d: spec.dimension(d).sql, time_col)  # type: ignore[union-attr]
+    who = spec.disclosure.contributor
+    magnitude = spec.measure.agg in (Agg.sum,) and who is not None
+    contribution = f"sum({spec.measure.column})" if magnitude else "count(*)"
+    inner_keys = [*keys, f"{who} AS __who" if who else "NULL AS __who"]
+    inner = f"SELECT {', '.join(inner_keys)}, {contribution} AS __c FROM {spec.model} {where} GROUP BY ALL"
+    n = "count(DISTINCT __who)" if who else "sum(__c)"
+    stats = [f"{n} AS n"]
+    if magnitude:
+        stats += ["sum(__c) AS total", "max(__c) AS x1", "list_sort(list(__c), 'DESC')[2] AS x2"]
+    group = "GROUP BY ALL" if names else ""
+    return f"SELECT {', '.join([*names, *stats])} FROM ({inner}) {group}".strip()

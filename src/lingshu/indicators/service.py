@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lingshu.analysis import sdc
 from lingshu.indicators import compile as c
 from lingshu.indicators.errors import IndicatorError
 from lingshu.indicators.spec import Agg, IndicatorQuery, IndicatorSpec, MaterializationSpec
@@ -41,6 +42,9 @@ class IndicatorResult:
                 f"{', '.join(self.query.dimensions) or 'rows'}: the parts overlap or are not counts",
                 hint="query the indicator without that dimension to get its total",
             )
+        if "suppressed" in self.table.column_names and self.table.column("suppressed").null_count < self.table.num_rows:
+            raise IndicatorError(f"{self.spec.name}: some cells are suppressed for disclosure control",
+                                 hint="query the indicator without the dimension to get its (checked) total")
         return float(pc.sum(self.table.column("value")).as_py() or 0)
 
     def meta(self) -> dict[str, Any]:
@@ -52,6 +56,7 @@ class IndicatorResult:
 class IndicatorService:
     def __init__(self, catalog: PackCatalog, engine: Any):
         self.engine = engine
+        self.sdc = sdc.SdcConfig()
         self._use_materialized = True
         self.specs: dict[str, tuple[str, IndicatorSpec]] = {}
         self.materializations: dict[str, list[tuple[str, MaterializationSpec]]] = {}
@@ -78,16 +83,37 @@ class IndicatorService:
             raise IndicatorError(f"indicator {ref!r} is ambiguous", hint=f"say which: {', '.join(matches)}")
         raise IndicatorError(f"no indicator {ref!r}", hint="`lingshu metric --list` shows them all")
 
-    def query(self, query: IndicatorQuery | None = None, *, materialized: bool = True,
+    def query(self, query: IndicatorQuery | None = None, *, materialized: bool = True, protect: bool = True,
               **kwargs: Any) -> IndicatorResult:
-        """Answer ``query``; ``materialized=False`` forces aggregation of the source models."""
+        """Answer ``query``; ``materialized=False`` forces aggregation of the source models.
+
+        Indicators that declare ``disclosure`` come back with small or dominated cells blanked
+        (column ``suppressed`` says why) unless ``protect=False`` (internal pipelines only).
+        """
         query = query or IndicatorQuery(**kwargs)
         key, pack, spec = self.resolve(query.indicator)
         self._use_materialized = materialized
         frame, source = self._frame(key, pack, spec, query, set())
         sql = c.presented(spec, query, frame)
         table = self.engine.query(sql)
+        if spec.disclosure is not None and protect:
+            table = self._protect(spec, query, table)
         return IndicatorResult(spec, pack, query, table, sql, source)
+
+    def _protect(self, spec: IndicatorSpec, query: IndicatorQuery, table: pa.Table) -> pa.Table:
+        """Blank the cells disclosure control suppresses; say which and why."""
+        keys = [*query.dimensions, *([c.PERIOD] if query.grain else [])]
+        stats = {tuple(r[k] for k in keys): r for r in self.engine.query(c.disclosure_sql(spec, query)).to_pylist()}
+        rows = table.to_pylist()
+        cells = []
+        for row in rows:
+            st = stats.get(tuple(row[k] for k in keys), {})
+            magnitudes = [None if st.get(m) is None else float(st[m]) for m in ("total", "x1", "x2")]
+            cells.append(sdc.Cell(tuple(row[k] for k in keys), int(st.get("n") or 0), row["value"], *magnitudes))
+        verdicts = sdc.protect(cells, sdc.Unit(spec.disclosure.unit), self.sdc)  # type: ignore[union-attr]
+        values = [None if v.suppressed else row["value"] for row, v in zip(rows, verdicts, strict=True)]
+        out = table.set_column(table.column_names.index("value"), "value", pa.array(values, pa.float64()))
+        return out.append_column("suppressed", pa.array([v.reason for v in verdicts], pa.string()))
 
     def _frame(self, key: str, pack: str, spec: IndicatorSpec, query: IndicatorQuery,
                seen: set[str]) -> tuple[str, str]:

@@ -84,6 +84,20 @@ class TimeSpec(Strict):
     grains: list[Grain] = Field(default_factory=lambda: [Grain.day])
 
 
+class DisclosureSpec(Strict):
+    """Safe statistics for a published indicator (see lingshu.analysis.sdc)."""
+
+    unit: str = Field(description="persons or enterprises: sets the minimum cell size")
+    contributor: str | None = Field(None, description="column identifying a respondent (person id, USCC)")
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str) -> str:
+        if v not in ("persons", "enterprises"):
+            raise ValueError("unit is persons or enterprises")
+        return v
+
+
 class IndicatorSpec(Strict):
     id: str
     name: str = Field(description="Chinese name, e.g. 在库企业数")
@@ -97,6 +111,7 @@ class IndicatorSpec(Strict):
     precision: int = 2
     owner: str = Field("", description="owning department")
     version: int = 1
+    disclosure: DisclosureSpec | None = Field(None, description="suppress small or dominated cells when published")
 
     @field_validator("id")
     @classmethod
