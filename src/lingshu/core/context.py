@@ -26,6 +26,7 @@ from lingshu.state.store import StateStore
 SQL_FUNCTIONS: Registry[str] = Registry("SQL function set")
 SQL_FUNCTIONS.add("govern", "lingshu.govern.sql:register_sql")  # validators and standardizers
 SQL_FUNCTIONS.add("security", "lingshu.security.sql:register_sql")  # masking and SM3
+SQL_FUNCTIONS.add("analysis", "lingshu.analysis.sql:register_sql")  # PCI, congestion grades, TPI, holidays
 
 
 class Context:
