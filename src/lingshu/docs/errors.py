@@ -1,0 +1,9 @@
+"""Errors of the documents package."""
+
+from __future__ import annotations
+
+from lingshu.core.errors import LingshuError
+
+
+class DocsError(LingshuError):
+    """A document cannot be built or written (unknown kind, bad format, unwritable folder)."""
