@@ -143,6 +143,10 @@ MACROS = [
              f"CAST({_weight_map()}[jtg5210_pavement(pavement) || '|' || trim(distress_type) || '|' || trim(severity)]"
              " AS DOUBLE)",
              "JTG 5210-2018 distress weight (NULL if the type is not listed for the pavement)"),
+    SqlMacro("jtg5210_levels", ("pavement", "distress_type"),
+             "MAP {" + ", ".join(f"{sql_str(f'{p}|{t}')}: {len(lv)}" for p, ts in WEIGHTS.items() for t, lv in ts.items())
+             + "}[jtg5210_pavement(pavement) || '|' || trim(distress_type)]",
+             "number of severity levels the standard lists for a distress type (3, 2 or 1)"),
     SqlMacro("jtg5210_pci", ("dr", "pavement"), _pci_case("dr", "jtg5210_pavement(pavement)"),
              "PCI = 100 - a0*DR^a1, rounded to 2 decimals, in [0, 100]"),
     SqlMacro("jtg5210_grade", ("score",), _grade_case("score"), "优/良/中/次/差 of a JTG 5210 index"),
