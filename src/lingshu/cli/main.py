@@ -17,8 +17,8 @@ from lingshu import __version__
 from lingshu.cli.common import STATE, console, err_console
 from lingshu.core.errors import LingshuError
 
-COMMAND_MODULES = ("workspace", "packs", "runs", "sources", "synth", "quality", "metric", "check", "security",
-                   "ops", "serve", "demo")
+COMMAND_MODULES = ("workspace", "packs", "runs", "sources", "synth", "quality", "metric", "check", "security", "decrypt",
+                   "ops", "serve", "demo", "docs")
 
 app = typer.Typer(
     name="lingshu",

@@ -12,7 +12,7 @@ from html import escape
 
 from lingshu.pack.spec import LAYERS
 
-BOX_W, BOX_H, GAP_X, GAP_Y, PAD, HEAD = 210, 46, 80, 18, 20, 34
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD, HEAD = 210, 46, 80, 34, 20, 34
 FONT = "'Microsoft YaHei','微软雅黑','WenQuanYi Micro Hei','Noto Sans CJK SC',sans-serif"
 LAYER_NAMES = {"ods": "贴源层 ODS", "dwd": "明细层 DWD", "dws": "汇总层 DWS", "ads": "应用层 ADS"}
 COLOURS = {"ods": "#e8f1fb", "dwd": "#e9f6ec", "dws": "#fff5e0", "ads": "#fbe9ec"}
@@ -64,6 +64,10 @@ def lineage_svg(nodes: list[Node], edges: list[tuple[str, str]]) -> tuple[str, i
             sx, ex = x1 + BOX_W, x2 + BOX_W
             mid = max(sx, ex) + 40
             d = f"M{sx},{sy} C{mid},{sy} {mid},{ey} {ex},{ey}"
+        elif ex - sx > GAP_X + 1:  # skips a layer: pass under the boxes between, not through them
+            bx, by, tx, ty = x1 + BOX_W * 0.75, y1 + BOX_H, x2 + BOX_W * 0.25, y2 + BOX_H
+            low = max(by, ty) + GAP_Y * 0.8
+            d = f"M{bx},{by} C{bx},{low} {tx},{low} {tx},{ty + 2}"
         else:
             mid = (sx + ex) / 2
             d = f"M{sx},{sy} C{mid},{sy} {mid},{ey} {ex - 2},{ey}"

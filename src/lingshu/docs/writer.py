@@ -158,3 +158,24 @@ def _index_html(title: str, rows: list[tuple[str, str, dict[str, str]]]) -> str:
             'th{background:#eef3f9}</style></head>'
             f'<body><h1>{escape(title)}</h1><table><tr><th>文档</th><th>工作内容</th><th>文件</th></tr>{body}'
             "</table></body></html>")
+
+
+# -- serving generated files (the console) ---------------------------------------------------------
+# Who may read a pack's documents: those who build, run, check, operate or approve it. They hold
+# the data dictionary and masked quality samples, so plain data readers are not enough.
+DOCS_PERMISSIONS = ("pack.run", "quality.read", "ops.manage", "pack.approve")
+MEDIA_TYPES = {"html": "text/html; charset=utf-8",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def document_file(folder: Path, name: str) -> tuple[Path, str]:
+    """A file the manifest lists (nothing else in the folder is reachable) and its media type."""
+    from lingshu.docs.errors import DocumentNotFound
+
+    manifest = read_manifest(folder) or {"documents": []}
+    listed = {f for d in manifest["documents"] for f in d["files"].values()}
+    path = folder / name
+    if name not in listed or not path.is_file():
+        raise DocumentNotFound(f"no generated document {name!r} for this pack",
+                               hint=f"run `lingshu docs {folder.name}` to generate the documents")
+    return path, MEDIA_TYPES.get(path.suffix.lstrip("."), "application/octet-stream")

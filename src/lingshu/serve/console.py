@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -167,7 +168,31 @@ def router(ctx: Context) -> APIRouter:
         dashboards = [d for d in dashboard_service(ctx).catalog() if d["pack"] == pack_id]
         return page(request, "pack.html", principal, pack=pack, models=models, lineage=lineage, runs=runs,
                     updates=updates, indicators=indicators, quality_note=quality_note, dashboards=dashboards,
-                    docs_note="交付文档（需求确认单、数据模型设计文档、数据指标清单等）由文档生成模块从场景包生成；该模块完成后在此列出下载链接。")
+                    docs_note="交付文档（需求确认单、数据模型设计文档、数据指标清单等）由 `lingshu docs` 从场景包与运行记录生成。",
+                    docs_link=f"/packs/{pack_id}/docs")
+
+    @r.get("/packs/{pack_id}/docs", response_class=HTMLResponse)
+    @r.get("/packs/{pack_id}/docs/{name}")
+    def pack_docs(pack_id: str, request: Request, name: str | None = None) -> Response:
+        """The pack's generated documents (lingshu docs), for the roles that deliver or accept them."""
+        from lingshu.docs.writer import DOCS_PERMISSIONS, document_file, read_manifest
+
+        principal = signed_in(request)
+        if principal is None:
+            return to_login(request)
+        pack = ctx.catalog.get(pack_id)
+        if not any(principal.can(p) for p in DOCS_PERMISSIONS):
+            ctx.security.audit.record(principal.username, "console.view", request.url.path, outcome="denied")
+            return render(request, "docs.html", principal, status_code=403, pack=pack, documents=[],
+                          denied=" 或 ".join(DOCS_PERMISSIONS))
+        folder = ctx.workspace.folder("docs") / pack_id
+        if name is None:
+            manifest = read_manifest(folder) or {"documents": []}
+            return page(request, "docs.html", principal, pack=pack, documents=manifest["documents"])
+        path, media = document_file(folder, name)
+        ctx.security.audit.record(principal.username, "docs.download", f"pack:{pack_id}", file=name)
+        return Response(path.read_bytes(), media_type=media,
+                        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}"})
 
     @r.get("/dashboards", response_class=HTMLResponse)
     def dashboards(request: Request) -> Response:
