@@ -20,6 +20,7 @@ from lingshu.govern.quality.service import QualityService
 from lingshu.indicators.service import IndicatorService
 from lingshu.pack.loader import BUILTIN_PACKS, PackCatalog
 from lingshu.security.platform import Security
+from lingshu.security.vault import Vault
 from lingshu.state.store import StateStore
 
 # SQL functions installed on every engine the Context opens: "module:function(engine)".
@@ -52,7 +53,13 @@ class Context:
         for _, target in SQL_FUNCTIONS.items():
             module, func = target.split(":")
             getattr(importlib.import_module(module), func)(engine)
+        if engine.capabilities.python_udfs:
+            self.vault.register_sql(engine)  # lingshu_encrypt / lingshu_token for sealed columns
         return engine
+
+    @cached_property
+    def vault(self) -> Vault:
+        return Vault.of(self.workspace)
 
     @cached_property
     def catalog(self) -> PackCatalog:

@@ -22,6 +22,7 @@ from pydantic import Field
 from lingshu.core import yamlfile
 from lingshu.core.errors import WorkspaceError
 from lingshu.core.yamlfile import Strict
+from lingshu.security.vault import ensure_master_key
 
 CONFIG_NAME = "lingshu.yaml"
 ENV_VAR = "LINGSHU_WORKSPACE"
@@ -80,6 +81,7 @@ def init_workspace(root: Path, *, name: str | None = None, state_url: str | None
     for folder in FOLDERS:
         (root / folder).mkdir(exist_ok=True)
     os.chmod(root / "secrets", 0o700)
+    ensure_master_key(root / "secrets")  # the field-encryption master key, 0600, never in the warehouse
     config = WorkspaceConfig(name=name or root.name, engine=engine,
                              state_url=state_url or "sqlite:///state.db", pack_paths=pack_paths or [])
     header = "# Lingshu workspace. Keys and passwords never go here: they live in secrets/ (0600).\n"

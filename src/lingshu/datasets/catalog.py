@@ -22,6 +22,7 @@ class DatasetColumn:
     type: str
     title: str | None
     policy: ColumnPolicy
+    encrypted: bool = False  # stored as SM4 ciphertext: decrypted only for the caller, then masked or not
 
     @property
     def spatial(self) -> bool:
@@ -30,7 +31,7 @@ class DatasetColumn:
     @property
     def protected(self) -> bool:
         """Shown masked unless the caller may see it in clear."""
-        return self.policy.personal_info or self.policy.level.rank >= Level.SENSITIVE.rank
+        return self.encrypted or self.policy.personal_info or self.policy.level.rank >= Level.SENSITIVE.rank
 
 
 @dataclass
@@ -102,7 +103,8 @@ class DatasetCatalog:
         model_spec = node.spec if isinstance(node, SqlModel) else None
         declared = {c.name: c for c in (model_spec.columns if model_spec else getattr(node, "columns", []))}
         columns = [DatasetColumn(c.name, c.type, declared[c.name].title if c.name in declared else None,
-                                 column_policy(c.name, declared.get(c.name)))
+                                 column_policy(c.name, declared.get(c.name)),
+                                 encrypted=c.name in declared and declared[c.name].encrypt)
                    for c in engine.columns(schema, table)]
         dataset = Dataset(
             id=dataset_id, pack=producer.id,

@@ -12,7 +12,6 @@ import pyarrow as pa
 
 from lingshu.core.registry import Registry
 from lingshu.datasets.catalog import Dataset
-from lingshu.datasets.query import mask_protected
 
 
 @dataclass(frozen=True)
@@ -20,16 +19,15 @@ class Export:
     media_type: str
     extension: str
     geometry: str  # how geometry columns are selected: "wkt" or "geojson"
-    write: Callable[[Dataset, list[str], list[str], pa.RecordBatchReader], Iterator[bytes]]
+    # (dataset, output columns, tables already decrypted/masked for the caller) -> bytes
+    write: Callable[[Dataset, list[str], Iterator[pa.Table]], Iterator[bytes]]
 
 
 EXPORTERS: Registry[Export] = Registry("export format")
 
 
-def _rows(dataset: Dataset, output: list[str], masked: list[str], batches: pa.RecordBatchReader) -> Iterator[list]:
-    for batch in batches:
-        table = pa.Table.from_batches([batch]).select(output)  # drops the hidden sort-key columns
-        table, _ = mask_protected(dataset, table, clear=not masked)
+def _rows(output: list[str], tables: Iterator[pa.Table]) -> Iterator[list]:
+    for table in tables:
         columns = [table.column(n).to_pylist() for n in output]
         yield from zip(*columns, strict=True)
 
@@ -39,13 +37,13 @@ def _headers(dataset: Dataset, output: list[str]) -> list[str]:
 
 
 def _csv(encoding: str, bom: bool) -> Callable[..., Iterator[bytes]]:
-    def write(dataset: Dataset, output: list[str], masked: list[str], batches: pa.RecordBatchReader) -> Iterator[bytes]:
+    def write(dataset: Dataset, output: list[str], tables: Iterator[pa.Table]) -> Iterator[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(_headers(dataset, output))
         # errors="replace": a character GBK cannot hold becomes "?" rather than failing mid-stream.
         yield ("\ufeff" if bom else "").encode(encoding) + buffer.getvalue().encode(encoding, errors="replace")
-        for i, row in enumerate(_rows(dataset, output, masked, batches)):
+        for i, row in enumerate(_rows(output, tables)):
             buffer.seek(0)
             buffer.truncate()
             writer.writerow(["" if v is None else v for v in row])
@@ -54,25 +52,25 @@ def _csv(encoding: str, bom: bool) -> Callable[..., Iterator[bytes]]:
     return write
 
 
-def _xlsx(dataset: Dataset, output: list[str], masked: list[str], batches: pa.RecordBatchReader) -> Iterator[bytes]:
+def _xlsx(dataset: Dataset, output: list[str], tables: Iterator[pa.Table]) -> Iterator[bytes]:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(dataset.table[:31])
     sheet.append(_headers(dataset, output))
-    for row in _rows(dataset, output, masked, batches):
+    for row in _rows(output, tables):
         sheet.append([v if not isinstance(v, dict | list) else json.dumps(v, ensure_ascii=False) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)  # the xlsx zip is written at the end; rows were streamed into the workbook
     yield buffer.getvalue()
 
 
-def _geojson(dataset: Dataset, output: list[str], masked: list[str], batches: pa.RecordBatchReader) -> Iterator[bytes]:
+def _geojson(dataset: Dataset, output: list[str], tables: Iterator[pa.Table]) -> Iterator[bytes]:
     geom = dataset.geometry
     props = [c for c in output if geom is None or c != geom.name]
     yield b'{"type":"FeatureCollection","features":['
     first = True
-    for row in _rows(dataset, output, masked, batches):
+    for row in _rows(output, tables):
         record = dict(zip(output, row, strict=True))
         shape = record.get(geom.name) if geom else None
         feature = {"type": "Feature", "geometry": json.loads(shape) if shape else None,

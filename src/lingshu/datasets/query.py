@@ -221,7 +221,7 @@ def compile_shape(shape: Shape) -> tuple[str, str]:
 
 
 def run_query(reader: Any, dataset: Dataset, query: DatasetQuery, decision: Decision,
-              clear: bool = False, geometry: str = "wkt") -> QueryResult:
+              clear: bool = False, geometry: str = "wkt", vault: Any = None) -> QueryResult:
     """Run ``query``; ``clear`` (the caller holds a ``decrypt`` grant) skips masking."""
     shape, values, count_values = plan(dataset, query, decision, geometry)
     page_sql, count_sql = compile_shape(shape)
@@ -234,20 +234,26 @@ def run_query(reader: Any, dataset: Dataset, query: DatasetQuery, decision: Deci
         last = [table.column(f"__k{i}")[table.num_rows - 1].as_py() for i in range(len(shape.keys))]
         cursor = base64.urlsafe_b64encode(json.dumps(last, default=str, ensure_ascii=False).encode()).decode()
     output = [c for c, _ in shape.output]
-    table, masked = mask_protected(dataset, table.select(output), clear)
+    table, masked = present(dataset, table.select(output), clear, vault)
     total = int(reader.scalar(count_sql, count_values)) if query.count else None
     return QueryResult(table, output, masked, cursor, total)
 
 
-def mask_protected(dataset: Dataset, table: pa.Table, clear: bool) -> tuple[pa.Table, list[str]]:
-    """Mask every protected column present in ``table`` unless the caller may see it in clear."""
+def present(dataset: Dataset, table: pa.Table, clear: bool, vault: Any = None) -> tuple[pa.Table, list[str]]:
+    """Decrypt sealed columns for this caller, then mask every protected column unless ``clear``."""
     masked = []
-    if clear:
-        return table, masked
     for name in table.column_names:
         column = dataset.column(name)
-        if column is not None and column.protected:
-            index = table.column_names.index(name)
-            table = table.set_column(index, name, mask(table.column(name).cast(pa.string()), column.policy.mask or "full"))
+        if column is None or not column.protected:
+            continue
+        index = table.column_names.index(name)
+        values = table.column(name).combine_chunks()
+        if column.encrypted:
+            if vault is None:
+                raise f.bad(f"字段 {name} 已加密", f"column {name} is encrypted", "no vault to decrypt with")
+            values = vault.cipher(dataset.id, name).decrypt(values)
+        if not clear:
+            values = mask(values.cast(pa.string()), column.policy.mask or "full")
             masked.append(name)
+        table = table.set_column(index, name, values)
     return table, masked

@@ -9,9 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
 from lingshu.datasets.catalog import Dataset, DatasetCatalog
 from lingshu.datasets.export import EXPORTERS, Export
-from lingshu.datasets.query import DatasetQuery, QueryResult, compile_shape, plan, run_query, visible_columns
+from lingshu.datasets.query import (
+    DatasetQuery,
+    QueryResult,
+    compile_shape,
+    plan,
+    present,
+    run_query,
+    visible_columns,
+)
 from lingshu.security.accounts import AccessDenied, Principal
 from lingshu.security.grants import Decision
 
@@ -71,7 +81,7 @@ class DatasetService:
         dataset = self.catalog.get(dataset_id)
         query = DatasetQuery.from_params(params)
         result = run_query(self.ctx.engine.reader(), dataset, query, decision, self._clear(principal, dataset_id),
-                           geometry)
+                           geometry, self.ctx.vault)
         self.ctx.security.audit.record(principal.username, "dataset.read", f"dataset:{dataset_id}",
                                        rows=result.table.num_rows, masked=result.masked, **query.describe())
         return dataset, result
@@ -91,4 +101,11 @@ class DatasetService:
         self.ctx.security.audit.record(principal.username, "dataset.export", f"dataset:{dataset_id}",
                                        format=fmt, masked=masked, **query.describe())
         batches = self.ctx.engine.reader().batches(sql, values)
-        return exporter, exporter.write(dataset, output, masked, batches)
+        vault = self.ctx.vault
+
+        def tables() -> Iterator[pa.Table]:
+            for batch in batches:
+                table = pa.Table.from_batches([batch]).select(output)  # drops the hidden sort keys
+                yield present(dataset, table, clear, vault)[0]
+
+        return exporter, exporter.write(dataset, output, tables())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 import pyarrow as pa
 
@@ -21,6 +22,7 @@ from lingshu.core.errors import LingshuError
 from lingshu.engines.base import Engine
 from lingshu.ingest import incremental
 from lingshu.pack.spec import ColumnSpec, SourceSpec
+from lingshu.security.vault import seal_sql
 from lingshu.state.store import StateStore
 
 QUARANTINE_SCHEMA = "quarantine"
@@ -86,6 +88,16 @@ def typed_select(source: SourceSpec, raw: str, raw_columns: list[str]) -> tuple[
     out_cols = [f"{_typed(n, declared)} AS {_q(n)}" for n in raw_columns if n not in (PARSE_ERROR, RAW)]
     loaded = f"SELECT {', '.join(out_cols)} FROM ({with_reason}) WHERE {REASON} IS NULL"
     rejected = f"SELECT * FROM ({with_reason}) WHERE {REASON} IS NOT NULL"
+    derived = [f"{expr} AS {_q(name)}" for c in source.columns for name, expr in c.derive.items()]
+    if derived:
+        # Facts needed downstream (validity, birth date...) are taken while the value is still clear.
+        loaded = f"SELECT *, {', '.join(derived)} FROM ({loaded})"
+    sealed = [c for c in source.columns if c.encrypt and c.name in raw_columns]
+    if sealed:
+        loaded = seal_sql(loaded, source.target, sealed)
+        # Quarantine keeps rows as received: their sealed columns and raw line are sealed too.
+        raw_text = [SimpleNamespace(name=RAW, encrypt=True, token="text")] if RAW in raw_columns else []
+        rejected = seal_sql(rejected, f"{QUARANTINE_SCHEMA}.{source.target.split('.')[1]}", [*sealed, *raw_text])
     return loaded, rejected
 
 

@@ -38,11 +38,11 @@ def merge_incremental(engine: Engine, model: SqlModel, update: TableUpdate) -> N
     batch_name = f"__batch_{model.table}_{uuid.uuid4().hex[:8]}"
     batch = f"{_q(model.layer)}.{_q(batch_name)}"
     column = spec.partition_by or spec.watermark
-    sql = model.sql
+    sql = model.build_sql
     if column:
         op = ">=" if spec.partition_by else ">"
         latest = f"(SELECT max({_q(column)}) FROM {target})"
-        sql = f"SELECT * FROM ({model.sql}) AS __src WHERE {latest} IS NULL OR {_q(column)} {op} {latest}"
+        sql = f"SELECT * FROM ({model.build_sql}) AS __src WHERE {latest} IS NULL OR {_q(column)} {op} {latest}"
     engine.execute(f"CREATE TABLE {batch} AS {sql}")
     try:
         _check_shape(engine, model, batch_name)

@@ -44,7 +44,7 @@ def materialize(engine: Engine, model: SqlModel, update: TableUpdate, *, full_re
         elif key:
             update.rows_inserted, update.rows_updated, update.rows_deleted = _diff(engine, side, old, model)
 
-    engine.replace_table(model.layer, model.table, model.sql, inspect)
+    engine.replace_table(model.layer, model.table, model.build_sql, inspect)
 
 
 def _diff(engine: Engine, side: str, old: str, model: SqlModel) -> tuple[int, int, int]:
@@ -53,7 +53,8 @@ def _diff(engine: Engine, side: str, old: str, model: SqlModel) -> tuple[int, in
     new_cols = [c.name for c in engine.columns(schema, name)]
     old_cols = {c.name for c in engine.columns(model.layer, model.table)}
     key = ", ".join(f'"{k}"' for k in model.unique_key)
-    values = [c for c in new_cols if c not in model.unique_key]
+    # Ciphertexts differ on every build (fresh nonces): compare their deterministic tokens instead.
+    values = [c for c in new_cols if c not in model.unique_key and c not in model.encrypted]
     if set(new_cols) != old_cols:
         changed = "true"  # the shape changed: every surviving row counts as updated
     elif values:

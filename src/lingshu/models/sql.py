@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from lingshu.core.errors import ModelError
 from lingshu.pack.spec import LAYERS, ModelSpec
+from lingshu.security.vault import encrypted_columns, seal_sql
 
 
 @dataclass
@@ -36,6 +37,15 @@ class SqlModel:
     @property
     def unique_key(self) -> list[str]:
         return self.spec.unique_key if self.spec else []
+
+    @property
+    def build_sql(self) -> str:
+        """What is materialized: the model's SELECT, with columns marked ``encrypt`` sealed."""
+        return seal_sql(self.sql, self.name, self.spec.columns) if self.spec else self.sql
+
+    @property
+    def encrypted(self) -> set[str]:
+        return encrypted_columns(self.spec.columns) if self.spec else set()
 
 
 def parse_model(path: Path, pack: str, models_root: Path) -> SqlModel:

@@ -38,6 +38,10 @@ class ColumnSpec(Strict):
     classification: str | None = Field(None, description="公开/内部/敏感/重要 (public/internal/sensitive/important)")
     personal: bool = Field(False, description="personal information (个人信息)")
     mask: str | None = Field(None, description="masking kind for viewers without clear access, e.g. id, phone, name")
+    encrypt: bool = Field(False, description="store SM4-GCM ciphertext in the warehouse, plus a <name>_token column")
+    token: str | None = Field(None, description="normaliser of the join token: text, id_number, uscc, phone, name, email")
+    derive: dict[str, str] = Field(default_factory=dict, description=(
+        "sources only: columns computed from the plaintext before it is sealed, name -> SQL expression"))
 
     @field_validator("name")
     @classmethod
@@ -92,6 +96,35 @@ class ModelSpec(Strict):
         return self
 
 
+class StepSpec(Strict):
+    """A Python step: a registered function (``lingshu.core.pysteps.PY_STEPS``) that builds tables.
+
+    For work that is not one SELECT (entity resolution, golden records with stable ids). It sits in
+    the DAG like a model: ``name`` is its main table, ``reads`` the tables it reads, ``writes`` the
+    other tables it produces (each built after the main one, in the same step).
+    """
+
+    name: str = Field(description="main table the step produces, e.g. dwd.person_golden")
+    function: str = Field(description="registered step name, e.g. er.golden (see `lingshu.core.pysteps`)")
+    reads: list[str] = Field(default_factory=list, description="tables the step reads")
+    writes: list[str] = Field(default_factory=list, description="further tables the step produces")
+    options: dict[str, Any] = Field(default_factory=dict, description="validated by the step function's options model")
+    title: str | None = None
+    description: str | None = None
+    unique_key: list[str] = Field(default_factory=list, description="columns identifying a row of the main table")
+    columns: list[ColumnSpec] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _check_table_name(v)
+
+    @field_validator("reads", "writes")
+    @classmethod
+    def _tables(cls, v: list[str]) -> list[str]:
+        return [_check_table_name(t) for t in v]
+
+
 class ScheduleSpec(Strict):
     cron: str = Field(description="five-field cron expression, e.g. '0 2 * * *'")
     timezone: str = "Asia/Shanghai"
@@ -108,6 +141,7 @@ class PackSpec(Strict):
     depends_on: list[str] = Field(default_factory=list, description="ids of packs whose tables this reads")
     sources: list[SourceSpec] = Field(default_factory=list)
     models: list[ModelSpec] = Field(default_factory=list)
+    steps: list[StepSpec] = Field(default_factory=list, description="Python steps (registered functions)")
     rules: str | None = Field(None, description="quality rules file, relative to the pack")
     indicators: str | None = Field(None, description="indicators file, relative to the pack")
     apis: list[str] = Field(default_factory=list, description="tables published as data APIs")

@@ -1,0 +1,160 @@
+"""Columns marked ``encrypt`` never reach the warehouse in plaintext, and come back only by grant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from fastapi.testclient import TestClient
+
+from lingshu.core.context import Context
+from lingshu.core.workspace import init_workspace
+from lingshu.govern.checksums import id_check_char
+from lingshu.serve.app import create_app
+from support import write_files
+
+NAMES = ["欧阳娜娜", "司马光明", "诸葛青云", "上官婉儿", "东方既白", "令狐冲霄"]
+
+
+def people() -> list[dict[str, str]]:
+    rows = []
+    for i, name in enumerate(NAMES):
+        body = f"3101151990{i + 1:02d}{10 + i:02d}{100 + 3 * i:03d}"
+        rows.append({"person_id": str(i + 1), "name": name, "id_number": body + id_check_char(body),
+                     "phone": f"1391234{5600 + i}", "town": ["泥城镇", "书院镇"][i % 2]})
+    return rows
+
+
+PACK = """
+id: persons
+name: 自然人样例
+domain: talent
+department: 测试
+sources:
+  - name: persons
+    kind: csv
+    path: data/persons.csv
+    target: ods.persons
+    columns:
+      - {name: person_id, type: BIGINT, required: true}
+      - {name: name, encrypt: true, token: name, personal: true, mask: name}
+      - {name: id_number, encrypt: true, token: id_number, personal: true, mask: id, classification: 敏感,
+         derive: {id_valid: "is_valid_id(id_number)", birth_date: "id_birth_date(id_number)"}}
+      - {name: phone, encrypt: true, token: phone, personal: true, mask: phone}
+      - {name: town}
+models:
+  - name: dwd.person_facts
+    unique_key: [person_id]
+apis: [ods.persons]
+"""
+
+
+def csv_text(rows: list[dict[str, str]]) -> str:
+    header = "person_id,name,id_number,phone,town"
+    lines = [",".join(r[k] for k in header.split(",")) for r in rows]
+    # A row that fails its declared type lands in quarantine: its personal data must be sealed too.
+    lines.append(f"x7,慕容复生,{rows[0]['id_number']},13900000000,泥城镇")
+    return "\n".join([header, *lines]) + "\n"
+
+
+@pytest.fixture
+def ctx(tmp_path: Path):
+    rows = people()
+    packs = write_files(tmp_path / "packs" / "persons", {
+        "pack.yaml": PACK,
+        "data/persons.csv": csv_text(rows),
+        "models/dwd/person_facts.sql": "SELECT person_id, id_number_token, id_valid, birth_date, town FROM ods.persons",
+    }).parent
+    ws = init_workspace(tmp_path / "ws", pack_paths=[str(packs)])
+    ws.config.builtin_packs = False
+    with Context(ws) as context:
+        # Store strings uncompressed, so a byte scan would see any plaintext that was written.
+        context.engine.execute("PRAGMA force_compression='uncompressed'")
+        yield context, rows
+
+
+def _scan(root: Path, needles: list[bytes]) -> list[str]:
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file() and "secrets" not in path.parts:
+            data = path.read_bytes()
+            hits += [f"{path.name}: {n.decode()}" for n in needles if n in data]
+    return hits
+
+
+def test_no_plaintext_in_warehouse_or_state_store(ctx, tmp_path: Path) -> None:
+    context, rows = ctx
+    report = context.run("persons")
+    assert report.status == "success"
+    assert context.engine.scalar("SELECT count(*) FROM quarantine.persons") == 1
+    context.engine.execute("CHECKPOINT")
+    root = context.workspace.root
+    context.close()
+    needles = [v.encode() for r in rows for v in (r["name"], r["id_number"], r["phone"])]
+    needles += ["慕容复生".encode()]
+    assert _scan(root, needles) == []
+    # Control: the same scan finds the same values in an uncompressed table that holds them.
+    (tmp_path / "control").mkdir()
+    control = tmp_path / "control" / "control.duckdb"
+    con = duckdb.connect(str(control))
+    con.execute("PRAGMA force_compression='uncompressed'")
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES " +
+                ", ".join(f"('{r['name']}', '{r['id_number']}')" for r in rows) + ") v(name, id)")
+    con.execute("CHECKPOINT")
+    con.close()
+    assert _scan(tmp_path / "control", [rows[0]["id_number"].encode()]) == [f"control.duckdb: {rows[0]['id_number']}"]
+
+
+def test_tokens_and_derived_facts_work_without_plaintext(ctx) -> None:
+    context, rows = ctx
+    context.run("persons")
+    facts = context.engine.query("SELECT * FROM dwd.person_facts ORDER BY person_id").to_pylist()
+    assert all(f["id_valid"] for f in facts)
+    assert str(facts[0]["birth_date"]) == "1990-01-10"
+    tokens = [f["id_number_token"] for f in facts]
+    assert len(set(tokens)) == len(tokens) and all(len(t) == 64 for t in tokens)
+    # The same value always gives the same token (joins and dedup without decrypting).
+    again = context.vault.tokenizer.token([rows[0]["id_number"]], "id_number").to_pylist()[0]
+    assert again == tokens[0]
+    stored = context.engine.query("SELECT id_number FROM ods.persons ORDER BY person_id").column(0).to_pylist()
+    assert all(s != r["id_number"] for s, r in zip(stored, rows, strict=False))
+
+
+def test_api_decrypts_for_grant_holders_and_masks_for_others(ctx) -> None:
+    context, rows = ctx
+    context.run("persons")
+    acc, grants = context.security.accounts, context.security.grants
+    acc.add_user("clerk", ["analyst"])
+    acc.add_user("investigator", ["analyst"])
+    grants.add("user:clerk", "dataset:ods.persons", ["read"])
+    grants.add("user:investigator", "dataset:ods.persons", ["read", "decrypt"])
+    client = TestClient(create_app(context))
+
+    def fetch(user: str) -> list[dict]:
+        key = acc.create_key(user)
+        body = client.get("/api/v1/datasets/ods.persons/rows", params={"order": "person_id"},
+                          headers={"Authorization": f"Bearer {key}"}).json()
+        return body["rows"]
+
+    clear = fetch("investigator")
+    assert [r["id_number"] for r in clear] == [r["id_number"] for r in rows]
+    assert [r["name"] for r in clear] == NAMES
+    masked = fetch("clerk")
+    assert masked[0]["id_number"] == rows[0]["id_number"][:3] + "*" * 11 + rows[0]["id_number"][-4:]
+    assert masked[0]["phone"] == rows[0]["phone"][:3] + "****" + rows[0]["phone"][-4:]
+    assert masked[0]["name"].startswith("欧") and "娜" not in masked[0]["name"]
+
+
+def test_wrong_master_key_fails_clearly_and_keeps_the_previous_table(ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    context, rows = ctx
+    context.run("persons")
+    before = context.engine.query("SELECT person_id, id_number_token FROM ods.persons ORDER BY 1")
+    context.close()
+    monkeypatch.setenv("LINGSHU_MASTER_KEY", "00" * 16)  # not the key that wrapped the data keys
+    with Context(context.workspace) as other:
+        report = other.run("persons")
+        assert report.status == "failed"
+        error = report.failed[0].error or ""
+        assert "key" in error.lower() and rows[0]["id_number"] not in error
+        assert other.engine.query("SELECT person_id, id_number_token FROM ods.persons ORDER BY 1") == before
