@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from lingshu.connectors import ReadContext
 from lingshu.core.errors import LingshuError
+from lingshu.core.pysteps import run_step
+from lingshu.pack.stepnodes import StepNode, StepOutput
 from lingshu.ingest import ingest_source
 from lingshu.models.materialize import materialize
 from lingshu.models.sql import SqlModel
@@ -70,11 +72,12 @@ def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
     run_id = store.start_run(pack_id, engine=engine.name, trigger=trigger, user=user)
     report = RunReport(run_id, pack_id, "running")
     broken: set[str] = set()
+    built_with: dict[str, TableUpdate] = {}  # tables a Python step wrote together with its main table
     for i, table in enumerate(order):
         if progress:
             progress(table, i, len(order))
         failed_parents = [p for p in dag.deps.get(table, ()) if p in broken]
-        step = "ingest" if isinstance(catalog.node(table), SourceSpec) else "model"
+        step = _step_kind(catalog.node(table))
         if failed_parents:
             reason = f"upstream failed: {', '.join(failed_parents)}"
             store.skip(run_id, table, step, reason)
@@ -82,7 +85,7 @@ def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
             broken.add(table)
             continue
         try:
-            update = _run_step(ctx, run_id, table, full_refresh)
+            update = _run_step(ctx, run_id, table, full_refresh, built_with)
             quality = ctx.quality.after_build(run_id, table)  # None when the table has no rules
         except LingshuError as exc:
             broken.add(table)
@@ -103,9 +106,31 @@ def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
     return report
 
 
-def _run_step(ctx: Context, run_id: int, table: str, full_refresh: bool = False) -> TableUpdate:
+def _step_kind(node: object) -> str:
+    if isinstance(node, SourceSpec):
+        return "ingest"
+    return "python" if isinstance(node, StepNode | StepOutput) else "model"
+
+
+def _run_step(ctx: Context, run_id: int, table: str, full_refresh: bool = False,
+              built_with: dict[str, TableUpdate] | None = None) -> TableUpdate:
     node = ctx.catalog.node(table)
     pack = ctx.catalog.producers[table]
+    built_with = built_with if built_with is not None else {}
+    if isinstance(node, StepNode):
+        with ctx.state.track(run_id, TableUpdate(table, "python")) as update:
+            built_with.update(run_step(ctx, node, update))
+        return update
+    if isinstance(node, StepOutput):
+        done = built_with.pop(table, None)
+        if done is None:
+            from lingshu.core.errors import PackError
+
+            raise PackError(f"{table} is written by the step {node.main}, which did not run in this run",
+                            hint=f"select the step too: --select {node.main}+")
+        with ctx.state.track(run_id, done) as update:
+            pass
+        return update
     if isinstance(node, SqlModel):
         with ctx.state.track(run_id, TableUpdate(table, "model")) as update:
             materialize(ctx.engine, node, update, full_refresh=full_refresh)

@@ -40,6 +40,10 @@ coordinates (WGS-84 / GCJ-02 / BD-09; CGCS2000 = WGS-84 at metre level)
 addresses (Shanghai)
   U address_standardize(x) -> VARCHAR  U address_parse(x) -> STRUCT(...)  U address_numerals(x)
   M is_valid_address(x)
+entity resolution keys (govern/er/standardize.py)
+  U name_pinyin(x) (surname readings: 曾 zeng)  U name_pinyin_plain(x)  U surname_pinyin(x)
+  U name_key(x) (surname + initials)  U person_name_clean(x)  U ent_name_clean(x)  U ent_name_core(x)
+  U ent_name_core_pinyin(x)
 
 Engines that do not speak DuckDB SQL get only the Arrow UDFs (when they support Python UDFs);
 a portable form of the macros for Spark is future work.
@@ -65,6 +69,7 @@ MODULES = (
     "lingshu.govern.industry",
     "lingshu.govern.coords",
     "lingshu.govern.address",
+    "lingshu.govern.er.standardize",
 )
 
 _INSTALLED = "_lingshu_govern_sql"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from lingshu.core import yamlfile
 from lingshu.core.errors import ModelError, PackError
+from lingshu.pack.stepnodes import StepNode, StepOutput
 from lingshu.models.dag import Dag
 from lingshu.indicators.compile import PERIOD, materialization_sql
 from lingshu.indicators.errors import IndicatorError
@@ -33,6 +34,7 @@ class Pack:
     spec: PackSpec
     root: Path
     models: list[SqlModel] = field(default_factory=list)
+    steps: list[StepNode] = field(default_factory=list)  # Python steps (core/pysteps.py)
     indicators: IndicatorsFile | None = None
     rules: RulesFile | None = None  # quality rules (rules.yaml), checked after each table is built
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
@@ -49,9 +51,12 @@ class Pack:
         line = yamlfile.line_of(self.lines, loc)
         return f"{self.file}:{line}" if line else str(self.file)
 
-    def produces(self) -> dict[str, SourceSpec | SqlModel]:
-        out: dict[str, SourceSpec | SqlModel] = {s.target: s for s in self.spec.sources}
+    def produces(self) -> dict[str, SourceSpec | SqlModel | StepNode | StepOutput]:
+        out: dict[str, SourceSpec | SqlModel | StepNode | StepOutput] = {s.target: s for s in self.spec.sources}
         out.update({m.name: m for m in self.models})
+        for node in self.steps:
+            out[node.name] = node
+            out.update({t: StepOutput(t, self.id, self.file, node.name) for t in node.step.writes})
         return out
 
 
@@ -68,6 +73,8 @@ def load_pack(root: Path) -> Pack:
     paths = sorted(models_root.rglob("*.sql")) if models_root.exists() else []
     pack.models = [parse_model(p, spec.id, models_root) for p in paths]
     _attach_model_specs(pack)
+    pack.steps = [StepNode(st.name, spec.id, path, st, {r: pack.lines.get(("steps", i, "reads"), 0) for r in st.reads})
+                  for i, st in enumerate(spec.steps)]
     if spec.indicators:
         pack.indicators = yamlfile.load(IndicatorsFile, root / spec.indicators)
         pack.models.extend(_materializations(pack, root / spec.indicators))
@@ -188,7 +195,7 @@ class PackCatalog:
                     raise PackError(f"depends_on names {dep!r}, which is not a known pack",
                                     where=pack.where("depends_on", i), hint="fix the id or add the pack's folder to pack_paths")
             allowed = {pack.id, *self.closure(pack.id)}
-            for model in pack.models:
+            for model in [*pack.models, *pack.steps]:
                 for ref, line in model.refs.items():
                     producer = self.producers.get(ref)
                     if producer is None:
@@ -222,7 +229,12 @@ class PackCatalog:
                 if model.name in model.refs:
                     raise ModelError(f"{model.name} reads itself", where=str(model.path),
                                      hint="a full-refresh model cannot read its own table")
+            for node in pack.steps:
+                # A step may read its own previous outputs directly (stable ids); never through reads.
+                deps[node.name] = [r for r in node.refs if r not in (node.name, *node.step.writes)]
+                for extra in node.step.writes:
+                    deps[extra] = [node.name]
         return Dag(deps)
 
-    def node(self, table: str) -> SourceSpec | SqlModel:
+    def node(self, table: str) -> SourceSpec | SqlModel | StepNode | StepOutput:
         return self.producers[table].produces()[table]

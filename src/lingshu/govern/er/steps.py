@@ -1,0 +1,112 @@
+"""The ``er.golden`` Python step: records table in, golden records, cross-reference, changes, review out.
+
+In ``pack.yaml``::
+
+    steps:
+      - name: dwd.np_person_golden            # golden records, one row per master
+        function: er.golden
+        reads: [dwd.np_person_record]          # the kind's input columns + record_id, source
+        writes: [dwd.np_person_xref, dwd.np_person_changes, dwd.np_person_review]
+        unique_key: [master_id]
+        options:
+          kind: person
+          model: er/person.model.json          # trained JSON, versioned with the pack
+          threshold: 0.95                       # link at or above
+          review_low: 0.5                       # review queue: [review_low, threshold)
+          prefix: NP
+          source_priority: [ga_population, sq_resident]
+          fields: [{name: name, rule: trusted}, {name: phone, rule: recent}, ...]
+
+``writes`` are, in this order: the cross-reference (record -> master, with the row hash used to
+detect changed records), the change log (new / merge / split / retire events and one ``run``
+summary per run, appended), and the review queue (set ``decision`` to ``match`` or ``no_match``
+in that table; the next run applies and keeps it). The step reads its own previous outputs to
+keep master ids stable and to run incrementally.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from lingshu.core.errors import PackError
+from lingshu.core.pysteps import py_step
+from lingshu.govern.er.golden import FieldRule, _seq
+from lingshu.govern.er.kinds import KINDS
+from lingshu.govern.er.resolve import Config, Previous, resolve
+from lingshu.govern.er.train import load_model
+from lingshu.pack.spec import StepSpec
+
+if TYPE_CHECKING:
+    from lingshu.core.context import Context
+    from lingshu.engines.base import Engine
+
+
+class GoldenOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["person", "enterprise"]
+    model: str = Field(description="model JSON, relative to the pack folder")
+    threshold: float = Field(0.95, gt=0, le=1)
+    review_low: float = Field(0.5, gt=0, le=1)
+    prefix: str = Field("M", pattern=r"^[A-Z]{1,4}$")
+    source_priority: list[str] = Field(default_factory=list)
+    fields: list[FieldRule] = Field(min_length=1)
+    incremental: bool = True
+
+
+def standardized(engine: Engine, relation: str, kind: str) -> pa.Table:
+    """The kind's standardized records for ``relation`` plus a ``row_hash`` of the input row."""
+    k = KINDS.get(kind)
+    return engine.query(f"""SELECT s.* EXCLUDE (a), md5(CAST(s.i_row AS VARCHAR)) AS row_hash
+        FROM ({k.std_sql(f"(SELECT *, i0 AS i_row FROM {relation} i0)")}) s""").drop_columns(["i_row"])
+
+
+def _table(engine: Engine, name: str) -> pa.Table | None:
+    layer, table = name.split(".")
+    return engine.query(f'SELECT * FROM "{layer}"."{table}"') if engine.table_exists(layer, table) else None
+
+
+@py_step("er.golden", GoldenOptions)
+def golden_step(ctx: Context, step: StepSpec, opts: GoldenOptions) -> dict[str, pa.Table]:
+    """Entity resolution with stable golden records (options: kind, model, threshold, fields...)."""
+    if len(step.reads) != 1 or len(step.writes) != 3:
+        raise PackError(f"step {step.name}: er.golden reads one records table and writes three tables",
+                        hint="reads: [<records>]; writes: [<xref>, <changes>, <review>] (see lingshu.govern.er.steps)")
+    pack = ctx.catalog.producers[step.name]
+    model = load_model(pack.root / opts.model)
+    if model.kind != opts.kind:
+        raise PackError(f"step {step.name}: model {opts.model} is for {model.kind}, not {opts.kind}",
+                        hint="point model at a model trained for this kind")
+    engine = ctx.engine
+    layer, table = step.reads[0].split(".")
+    records = standardized(engine, f'"{layer}"."{table}"', opts.kind)
+    xref_t, log_t, review_t = step.writes
+    prev_xref = _table(engine, xref_t)
+    prev_log = _table(engine, log_t)
+    prev = None
+    if prev_xref is not None:
+        issued = max((_seq(m) for m in (prev_log.column("master_id").to_pylist() if prev_log is not None else []) if m),
+                     default=0)
+        prev = Previous(prev_xref, _table(engine, step.name), _table(engine, review_t), issued)
+    cfg = Config(opts.threshold, opts.review_low, opts.prefix, opts.source_priority, opts.fields, opts.incremental)
+    result = resolve(records, model, prev, cfg)
+    batch = (max(prev_log.column("batch").to_pylist(), default=0) + 1) if prev_log is not None else 1
+    log = _log(prev_log, result.events, result.stats, batch, model.version)
+    return {step.name: result.golden, xref_t: result.xref, log_t: log, review_t: result.review}
+
+
+def _log(prev: pa.Table | None, events: list[dict], stats: dict[str, int], batch: int, model_version: int) -> pa.Table:
+    at = datetime.now().replace(microsecond=0)
+    rows = [{"batch": batch, "logged_at": at, "event": e["event"], "master_id": e["master_id"],
+             "other_master_id": e["other_master_id"], "detail": None} for e in events]
+    rows.append({"batch": batch, "logged_at": at, "event": "run", "master_id": None, "other_master_id": None,
+                 "detail": json.dumps({**stats, "model_version": model_version}, ensure_ascii=False)})
+    schema = pa.schema([("batch", pa.int64()), ("logged_at", pa.timestamp("us")), ("event", pa.string()),
+                        ("master_id", pa.string()), ("other_master_id", pa.string()), ("detail", pa.string())])
+    new = pa.Table.from_pylist(rows, schema=schema)
+    return pa.concat_tables([prev.cast(schema), new]) if prev is not None else new

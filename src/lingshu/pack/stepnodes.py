@@ -1,0 +1,57 @@
+"""Catalog nodes for Python steps (``steps:`` in pack.yaml); the runner is ``core/pysteps.py``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lingshu.pack.spec import ModelSpec, StepSpec
+
+
+@dataclass
+class StepNode:
+    """A step's main table in the catalog (duck-types the parts of ``SqlModel`` others read)."""
+
+    name: str
+    pack: str
+    path: Path  # the pack.yaml declaring it
+    step: StepSpec
+    refs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> ModelSpec:
+        s = self.step
+        return ModelSpec(name=s.name, title=s.title, description=s.description, unique_key=s.unique_key,
+                         columns=s.columns)
+
+    @property
+    def unique_key(self) -> list[str]:
+        return self.step.unique_key
+
+    @property
+    def layer(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split(".")[1]
+
+
+@dataclass
+class StepOutput:
+    """A further table written by a step (built together with the step's main table)."""
+
+    name: str
+    pack: str
+    path: Path
+    main: str  # the step's main table
+    spec: ModelSpec | None = None
+    unique_key: list[str] = field(default_factory=list)
+
+    @property
+    def layer(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split(".")[1]
