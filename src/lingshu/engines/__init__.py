@@ -13,6 +13,7 @@ from lingshu.engines.base import Capabilities, Column, Engine
 # name -> "module:factory"; the module is imported on first use so `import lingshu` stays light.
 ENGINES: Registry[str] = Registry("engine")
 ENGINES.add("duckdb", "lingshu.engines.duckdb:DuckDBEngine")
+ENGINES.add("spark", "lingshu.engines.spark.engine:SparkEngine")  # needs pyspark (the `spark` extra)
 
 
 def open_engine(name: str, warehouse: Path, **options: Any) -> Engine:
