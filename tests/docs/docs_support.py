@@ -25,6 +25,9 @@ def example_workspace(root: Path, *, run: bool = True, edit: Any = None) -> Cont
         edit(pack)
     ws = init_workspace(root / "ws", name="docs", pack_paths=[str(root / "packs")])
     ws.config.builtin_packs = False
+    config = ws.root / "lingshu.yaml"  # also on disk: the CLI tests open the workspace from its file
+    config.write_text(config.read_text(encoding="utf-8").replace("builtin_packs: true", "builtin_packs: false"),
+                      encoding="utf-8")
     ctx = Context(ws)
     if run:
         report = ctx.run(PACK)
@@ -36,13 +39,13 @@ def open_docx(path: Path) -> Any:
     return docx.Document(str(path))
 
 
-def table_rows(document: Any, first_header: str, second_header: str | None = None) -> list[list[str]]:
+def table_rows(document: Any, *header: str) -> list[list[str]]:
     """Data rows of the first table whose header starts with the given column titles."""
     for table in document.tables:
         head = [c.text for c in table.rows[0].cells]
-        if head[0] == first_header and (second_header is None or (len(head) > 1 and head[1] == second_header)):
+        if head[:len(header)] == list(header):
             return [[c.text for c in row.cells] for row in table.rows[1:]]
-    raise AssertionError(f"no table headed {first_header!r}, {second_header!r}")
+    raise AssertionError(f"no table headed {header!r}")
 
 
 def all_table_rows(document: Any, first_header: str, second_header: str) -> list[list[str]]:

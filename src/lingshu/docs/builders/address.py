@@ -77,6 +77,7 @@ def _rates(facts: Facts, table: str, column: str) -> tuple[list[Any], list[list[
     col = f'CAST("{column}" AS VARCHAR)'
     row = engine.query(f"SELECT count(*) AS n, count({col}) AS filled, count_if(is_valid_address({col})) AS placed, "
                        f"count_if(address_parse({col}).rest IS NOT NULL) AS remainder FROM {src}").to_pylist()[0]
+    row = {k: int(v or 0) for k, v in row.items()}  # count_if is a HUGEINT (Decimal in Python)
     fired = engine.query(f"SELECT rule, count(*) AS n FROM (SELECT unnest(address_parse({col}).rules) AS rule "
                          f"FROM {src} WHERE {col} IS NOT NULL) GROUP BY rule ORDER BY n DESC, rule").to_pylist()
     filled = row["filled"] or 0
@@ -86,7 +87,8 @@ def _rates(facts: Facts, table: str, column: str) -> tuple[list[Any], list[list[
 
     summary = [num(row["n"]), num(filled), num(row["placed"]), pct(row["placed"]), num(row["remainder"]),
                pct(row["remainder"])]
-    return summary, [[f["rule"], RULE_TEXT.get(f["rule"], "（未登记说明）"), num(f["n"]), pct(f["n"])] for f in fired]
+    return summary, [[f["rule"], RULE_TEXT.get(f["rule"], "（未登记说明）"), num(int(f["n"])), pct(int(f["n"]))]
+                     for f in fired]
 
 
 @document("address_rules", "地址标准化规则与匹配率报告", "数据治理", 75, applies=uses_addresses)
