@@ -28,5 +28,6 @@ class GlobalState:
 STATE = GlobalState()
 
 
-def open_context() -> Context:
-    return Context.open(STATE.workspace)
+def open_context(engine: str | None = None) -> Context:
+    """The workspace's Context; ``engine`` overrides the workspace's engine setting."""
+    return Context.open(STATE.workspace, engine=engine)

@@ -55,9 +55,12 @@ def register(app: typer.Typer) -> None:
         pack_id: Annotated[str, typer.Argument(help="Pack id / 场景包标识")],
         select: Annotated[list[str] | None, typer.Option(
             "--select", "-s", help="Tables to build: name, +name (with upstream), name+ (with downstream) / 选择模型")] = None,
+        engine: Annotated[str | None, typer.Option(
+            "--engine", "-e", help="Compute engine for this run: duckdb or spark (default: the workspace's "
+                                   "engine setting) / 计算引擎")] = None,
     ) -> None:
         """Run a pack: ingest, models, update log / 运行场景包。"""
-        with open_context() as ctx:
+        with open_context(engine) as ctx:
             report = run_with_progress(ctx, pack_id, select)
         if report.status != "success":
             raise RunFailed(f"run #{report.run_id} of {pack_id} failed: {len(report.failed)} step(s)",
@@ -79,7 +82,7 @@ def register(app: typer.Typer) -> None:
             else:
                 rows = ctx.state.list_runs(pack_id, limit)
                 table = Table(title="运行记录 runs")
-                cols = ("id", "pack", "kind", "trigger", "status", "started_at", "ended_at", "error")
+                cols = ("id", "pack", "kind", "trigger", "approval", "status", "started_at", "ended_at", "error")
             for col in cols:
                 table.add_column(col)
             for row in rows:

@@ -184,6 +184,13 @@ def register(app: typer.Typer) -> None:
                                       decision="approved" if approve else "rejected", via=_actor())
         console.print("已通过 approved" if approve else "已驳回 rejected")
 
+    @approve_app.command("show")
+    def approve_show(review_id: int) -> None:
+        """What a review covers: the diff since the last approval / 审核内容（与上次通过版本的差异）。"""
+        with open_context() as ctx:
+            text = ctx.security.approvals.changes(review_id)
+        console.print(text or "（无变化 no changes）", highlight=False, markup=False)
+
     @approve_app.command("list")
     def approve_list(pack_id: Annotated[str | None, typer.Option("--pack")] = None) -> None:
         """Reviews and current status / 审核记录与状态。"""

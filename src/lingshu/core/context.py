@@ -49,7 +49,8 @@ class Context:
 
     @cached_property
     def engine(self) -> Engine:
-        engine = open_engine(self.engine_name, self.workspace.warehouse)
+        warehouse, options = self.workspace.engine_target(self.engine_name)
+        engine = open_engine(self.engine_name, warehouse, **options)
         for _, target in SQL_FUNCTIONS.items():
             module, func = target.split(":")
             getattr(importlib.import_module(module), func)(engine)

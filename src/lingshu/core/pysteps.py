@@ -3,7 +3,8 @@
 Most of a pack is SQL. Some work is not one SELECT: entity resolution trains and applies a model,
 and golden records keep master ids stable across runs by reading their own previous version. A
 step names a registered function; the function receives the Context, the step's declaration and
-its validated options, and returns one Arrow table per output (the main table and ``writes``).
+its validated options, and returns one Arrow table per output (the main table and ``writes``); a
+``writes`` table may come as ``(table, key columns)`` so its changes are counted by key too.
 The runner swaps each in atomically (``Engine.replace_table_from_arrow``) and logs exact
 inserted/updated/deleted counts by ``unique_key``, like a model.
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from lingshu.core.context import Context
     from lingshu.state.store import TableUpdate
 
-StepFunction = Callable[["Context", StepSpec, Any], dict[str, pa.Table]]
+StepFunction = Callable[["Context", StepSpec, Any], dict[str, "pa.Table | tuple[pa.Table, list[str]]"]]
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,8 @@ def run_step(ctx: Context, node: StepNode, update: TableUpdate) -> dict[str, Tab
     others: dict[str, TableUpdate] = {}
     for table in expected:
         u = update if table == node.name else TableUpdate(table, "python")
-        key = node.unique_key if table == node.name else []
-        write_table(ctx, table, tables[table], u, key)
+        data, key = tables[table] if isinstance(tables[table], tuple) else (tables[table], [])
+        write_table(ctx, table, data, u, node.unique_key if table == node.name else key)
         others[table] = u
     others.pop(node.name)
     return others

@@ -4,6 +4,7 @@ Layout::
 
     lingshu.yaml        the config below
     warehouse.duckdb    the DuckDB warehouse (embedded default engine)
+    warehouse-spark/    the Parquet warehouse of the Spark engine (docs/spark.md)
     state.db            the SQLite state store (unless state_url points elsewhere)
     raw/ quarantine/ logs/ secrets/
 
@@ -29,6 +30,17 @@ ENV_VAR = "LINGSHU_WORKSPACE"
 FOLDERS = ("raw", "quarantine", "logs", "secrets")
 
 
+class SparkSettings(Strict):
+    """Where and how the Spark engine runs (used when ``engine: spark`` or ``--engine spark``)."""
+
+    master: str | None = Field(None, description="Spark master URL: local[2], spark://host:7077, yarn; "
+                                                 "default $LINGSHU_SPARK_MASTER, else local[2]")
+    warehouse: str = Field("warehouse-spark", description="Parquet warehouse folder, relative to the workspace "
+                                                          "(on a cluster: a path every executor sees)")
+    conf: dict[str, str] = Field(default_factory=dict, description="extra Spark settings, e.g. "
+                                                                   "spark.executor.memory: 4g")
+
+
 class WorkspaceConfig(Strict):
     name: str = Field(description="a short name shown in the console")
     engine: str = Field("duckdb", description="compute engine: duckdb (embedded) or spark")
@@ -37,6 +49,10 @@ class WorkspaceConfig(Strict):
     pack_paths: list[str] = Field(default_factory=list, description="extra folders holding packs")
     builtin_packs: bool = Field(True, description="also load the packs shipped with Lingshu")
     api_rate_per_minute: int = Field(1200, description="data API requests per minute per caller")
+    mode: str = Field("development", pattern="^(development|production)$", description=(
+        "production: only packs approved by a security review are scheduled or published; "
+        "development: anything runs, and each run records the pack's review status"))
+    spark: SparkSettings = Field(default_factory=SparkSettings, description="Spark engine settings")
 
 
 class Workspace:
@@ -47,6 +63,17 @@ class Workspace:
     @property
     def warehouse(self) -> Path:
         return self.root / self.config.warehouse
+
+    def engine_target(self, engine: str) -> tuple[Path, dict[str, object]]:
+        """The warehouse path and engine options for ``engine``.
+
+        An engine with a settings block named after it (``spark:``) takes its warehouse and
+        options from there; the others use ``warehouse``.
+        """
+        block = getattr(self.config, engine, None)
+        if isinstance(block, SparkSettings):
+            return self.root / block.warehouse, {"master": block.master, "conf": dict(block.conf)}
+        return self.warehouse, {}
 
     @property
     def state_url(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from lingshu.datasets.errors import DatasetNotFound
+from lingshu.datasets.errors import DatasetNotFound, NotPublished
 from lingshu.models.sql import SqlModel
 from lingshu.pack.spec import ColumnSpec
 from lingshu.security.classification import ColumnPolicy, Level, suggest_policy
@@ -95,6 +95,12 @@ class DatasetCatalog:
         if producer is None or dataset_id not in producer.spec.apis:
             raise DatasetNotFound(f"数据集不存在 no published dataset {dataset_id!r}",
                                   hint="GET /api/v1/datasets lists the published datasets")
+        if self.ctx.workspace.config.mode == "production":
+            status = self.ctx.security.approvals.status(producer.id, producer.root)
+            if status != "approved":
+                raise NotPublished(f"数据集所属场景包 {producer.id} 未通过安全审核 ({status}) / "
+                                   f"pack {producer.id} has not passed security review",
+                                   hint=f"lingshu approve request {producer.id}, then a reviewer approves it")
         schema, table = dataset_id.split(".")
         if not engine.table_exists(schema, table):
             raise DatasetNotFound(f"数据集尚未生成 dataset {dataset_id} has not been built yet",

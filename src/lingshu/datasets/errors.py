@@ -9,3 +9,9 @@ class DatasetError(LingshuError):
 
 class DatasetNotFound(DatasetError):
     http_status = 404
+
+
+class NotPublished(DatasetError):
+    """The dataset's pack has not passed security review (production workspaces only)."""
+
+    http_status = 403

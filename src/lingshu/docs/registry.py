@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lingshu.core.registry import Registry
-from lingshu.docs.facts import Facts, local
+from lingshu.docs.facts import STATUS_TEXT, Facts, local
 from lingshu.docs.model import Document
 
 Builder = Callable[[Facts], Document]
@@ -64,7 +64,7 @@ def new_document(facts: Facts, name: str) -> Document:
     kind = DOCUMENTS.get(name)
     spec = facts.spec
     run = facts.latest_run
-    basis = (f"运行 #{run['id']}（{local(run['started_at'])}，{run['status']}）" if run
+    basis = (f"运行 #{run['id']}（{local(run['started_at'])}，{STATUS_TEXT.get(run['status'], run['status'])}）" if run
              else "未运行（尚无运行记录）")
     cover = [("场景包", f"{spec.name}（{spec.id}）"), ("所属领域", DOMAIN_TEXT.get(spec.domain.value, spec.domain.value)),
              ("责任部门", spec.department), ("场景包版本", spec.version), ("工作内容", kind.work),

@@ -45,16 +45,19 @@ entity resolution keys (govern/er/standardize.py)
   U name_key(x) (surname + initials)  U person_name_clean(x)  U ent_name_clean(x)  U ent_name_core(x)
   U ent_name_core_pinyin(x)
 
-Engines that do not speak DuckDB SQL get only the Arrow UDFs (when they support Python UDFs);
-a portable form of the macros for Spark is future work.
+Engines that do not speak DuckDB SQL (Spark) get every function as a vectorized UDF when they
+support Python UDFs: the Arrow UDFs as they are, and each macro wrapped so that a batch of values
+runs through ``vector.apply_sql`` (the macro on a private in-memory DuckDB in the worker).
 """
 
 from __future__ import annotations
 
 import importlib
+from functools import lru_cache, partial
 
 from lingshu.engines.base import Engine
 from lingshu.govern.sqldefs import CATALOGUE, ArrowUdf, SqlMacro
+from lingshu.govern.vector import apply_sql
 
 # Import order = creation order: a macro may call only functions created before it.
 MODULES = (
@@ -93,9 +96,15 @@ def register_sql(engine: Engine) -> list[str]:
     installed: list[str] = []
     for name, fn in CATALOGUE.items():
         if isinstance(fn, SqlMacro):
-            if engine.dialect != "duckdb":
-                continue  # macros are DuckDB SQL; see the module docstring
-            engine.execute(fn.create_sql())
+            if engine.dialect == "duckdb":
+                engine.execute(fn.create_sql())
+            elif engine.capabilities.python_udfs and (returns := macro_returns(fn)) is not None:
+                # Another engine runs the very same macro as a vectorized UDF: each batch goes
+                # through the array API's private DuckDB, so results equal DuckDB's by construction.
+                engine.register_function(fn.name, partial(apply_sql, fn.name), ["VARCHAR"] * len(fn.params),
+                                         returns)
+            else:
+                continue
         elif isinstance(fn, ArrowUdf):
             if not engine.capabilities.python_udfs:
                 continue
@@ -103,3 +112,24 @@ def register_sql(engine: Engine) -> list[str]:
         installed.append(name)
     setattr(engine, _INSTALLED, True)
     return installed
+
+
+@lru_cache(maxsize=None)
+def macro_returns(fn: SqlMacro) -> str | None:
+    """The DuckDB type a macro returns for text arguments (numbers where text does not bind).
+
+    None when it binds with neither: such a macro is only a helper of other macros.
+    """
+    from lingshu.govern.vector import _private_engine
+
+    con = _private_engine().con
+    # A sample value, not NULL: with NULL arguments DuckDB may fold the body to a NULL constant.
+    for value in ("'0'", "CAST(1 AS DOUBLE)", "CAST(NULL AS VARCHAR)"):
+        args = ", ".join(value for _ in fn.params)
+        try:
+            found = str(con.execute(f"SELECT typeof({fn.name}({args}))").fetchone()[0])
+        except Exception:  # noqa: BLE001 - a binder error means "try the next argument type"
+            continue
+        if found != '"NULL"':
+            return found
+    return None

@@ -6,6 +6,8 @@ Python steps makes it a new, unapproved version that needs another review.
 
 from __future__ import annotations
 
+import difflib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,11 +19,48 @@ from lingshu.state.schema import approvals
 from lingshu.state.store import StateStore
 
 
+SNAPSHOT_LIMIT = 2_000_000  # bytes of text kept per review; packs are YAML and SQL, far smaller
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
 def pack_fingerprint(root: Path) -> str:
     parts = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in _files(root):
         parts.append(path.relative_to(root).as_posix().encode() + b"\0" + sm3_hex(path.read_bytes()).encode())
     return sm3_hex(b"\n".join(parts))
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """The pack's text files as they are now (binary files by digest), for review diffs."""
+    out: dict[str, str] = {}
+    size = 0
+    for path in _files(root):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = f"<binary {len(data)} bytes, sm3 {sm3_hex(data)}>"
+        size += len(text)
+        if size > SNAPSHOT_LIMIT:
+            text = f"<omitted: snapshot limit reached; sm3 {sm3_hex(data)}>"
+        out[path.relative_to(root).as_posix()] = text
+    return out
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> str:
+    """A unified diff of two snapshots (what changed since the last approved version)."""
+    lines: list[str] = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        lines += difflib.unified_diff((old or "").splitlines(), (new or "").splitlines(),
+                                      fromfile=f"a/{name}" if old is not None else "/dev/null",
+                                      tofile=f"b/{name}" if new is not None else "/dev/null", lineterm="")
+    return "\n".join(lines)
 
 
 class Approvals:
@@ -33,8 +72,19 @@ class Approvals:
         with self.engine.begin() as c:
             result = c.execute(approvals.insert().values(
                 pack=pack, fingerprint=fingerprint, status="pending", requested_by=requested_by,
-                requested_at=datetime.now(UTC)))
+                requested_at=datetime.now(UTC), snapshot=json.dumps(snapshot(root), ensure_ascii=False)))
             return int(result.inserted_primary_key[0])
+
+    def changes(self, approval_id: int) -> str:
+        """What a review covers: the diff from the pack's last approved version (or everything)."""
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(approvals).where(approvals.c.id == approval_id)).first()
+            if row is None:
+                raise LingshuError(f"no review #{approval_id}", hint="`lingshu approve list` shows them")
+            base = c.execute(sa.select(approvals.c.snapshot).where(
+                approvals.c.pack == row.pack, approvals.c.status == "approved", approvals.c.id < approval_id)
+                .order_by(approvals.c.id.desc()).limit(1)).scalar()
+        return diff(json.loads(base) if base else {}, json.loads(row.snapshot or "{}"))
 
     def review(self, approval_id: int, reviewer: str, approve: bool, comment: str | None = None) -> None:
         with self.engine.begin() as c:

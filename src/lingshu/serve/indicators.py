@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from lingshu.core.context import Context
+from lingshu.datasets.errors import NotPublished
 from lingshu.indicators.spec import IndicatorQuery
 from lingshu.security.accounts import AccessDenied, Principal
 from lingshu.serve.auth import require
@@ -39,7 +40,12 @@ def router(ctx: Context) -> APIRouter:
         where: list[str] = Query([], description="维度筛选 DIMENSION=VALUE (a,b for several)"),
         principal: Principal = Depends(current),
     ) -> dict[str, Any]:
-        key, _, _ = ctx.indicators.resolve(indicator)
+        key, pack_id, _ = ctx.indicators.resolve(indicator)
+        if ctx.workspace.config.mode == "production":
+            status = ctx.security.approvals.status(pack_id, ctx.catalog.get(pack_id).root)
+            if status != "approved":
+                raise NotPublished(f"指标所属场景包 {pack_id} 未通过安全审核 ({status}) / pack not reviewed",
+                                   hint=f"lingshu approve request {pack_id}, then a reviewer approves it")
         try:
             ctx.security.grants.decide(principal, f"indicator:{key}", "read")
         except AccessDenied:

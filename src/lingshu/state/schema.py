@@ -21,6 +21,7 @@ runs = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
     Column("error", Text),
+    Column("approval", String(20)),  # the pack's review status when it ran (0006): approved, unreviewed...
 )
 
 # 数据更新日志: one row per table touched by a run.
@@ -138,6 +139,7 @@ approvals = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("pack", String(100), nullable=False, index=True),
     Column("fingerprint", String(64), nullable=False),  # hash of the pack's files at review time
+    Column("snapshot", Text),  # JSON {path: text} of the pack's files at request time (0006), for diffs
     Column("status", String(20), nullable=False),  # pending, approved, rejected
     Column("requested_by", String(64)),
     Column("reviewed_by", String(64)),

@@ -86,11 +86,11 @@ class StateStore:
 
     # -- runs -----------------------------------------------------------------------------------
     def start_run(self, pack: str, *, kind: str = "run", engine: str = "duckdb",
-                  trigger: str = "manual", user: str | None = None) -> int:
+                  trigger: str = "manual", user: str | None = None, approval: str | None = None) -> int:
         with self.engine.begin() as c:
             result = c.execute(runs.insert().values(
                 pack=pack, kind=kind, engine=engine, trigger=trigger, user=user,
-                status="running", started_at=now(),
+                status="running", started_at=now(), approval=approval,
             ))
             return int(result.inserted_primary_key[0])
 

@@ -175,7 +175,7 @@ class SparkEngine(Engine):
     # -- functions ------------------------------------------------------------------------------
     def register_function(self, name: str, func: Callable[..., Any], params: Sequence[str],
                           returns: str) -> None:
-        from pyspark.sql.functions import ArrowUDFType, arrow_udf
+        from pyspark.sql.functions import arrow_udf
         from pyspark.sql.pandas.types import from_arrow_type
 
         arrow_type = arrow_type_of(returns)
@@ -189,8 +189,7 @@ class SparkEngine(Engine):
                 out = pa.array(out)
             return out if out.type == arrow_type else out.cast(arrow_type)
 
-        self.spark.udf.register(name, arrow_udf(_fixed_arity(entry, len(params)), spark_type,
-                                                ArrowUDFType.SCALAR))
+        self.spark.udf.register(name, arrow_udf(_fixed_arity(entry, len(params)), spark_type))
         self.udfs.add(name.lower())
 
     def close(self) -> None:
@@ -201,6 +200,8 @@ class SparkEngine(Engine):
 def _fixed_arity(func: Callable[..., Any], n: int) -> Callable[..., Any]:
     """Spark reads the signature to count columns, so give the entry point exactly ``n`` parameters."""
     names = ", ".join(f"a{i}" for i in range(n))
-    scope: dict[str, Any] = {"func": func}
-    exec(f"def entry({names}):\n    return func({names})\n", scope)  # noqa: S102 - fixed template
+    typed = ", ".join(f"a{i}: pa.Array" for i in range(n))
+    scope: dict[str, Any] = {"func": func, "pa": pa}
+    # Type hints tell Spark it is an arrays-to-array (scalar) Arrow UDF.
+    exec(f"def entry({typed}) -> pa.Array:\n    return func({names})\n", scope)  # noqa: S102 - fixed template
     return scope["entry"]

@@ -102,7 +102,7 @@ def translate(tree: exp.Expression, udfs: frozenset[str] = frozenset()) -> exp.E
 
 
 def _check(node: exp.Expression, udfs: frozenset[str]) -> None:
-    if not isinstance(node, exp.Func) or rule_for(node) is not None:
+    if not isinstance(node, exp.Func) or isinstance(node, _OPERATORS) or rule_for(node) is not None:
         return
     if node.parent is not None and node.parent.this is node and rule_for(node.parent) is not None:
         return  # a rule on the parent rewrites this node with it (list(...) OVER (...))
@@ -122,6 +122,10 @@ def _check(node: exp.Expression, udfs: frozenset[str]) -> None:
         f"(SQLGlot node {type(node).__name__})",
         hint="use another function (docs/spark.md lists the verified ones), or verify it: add it to "
              "lingshu.engines.spark.verified with a golden fixture, or a rewrite rule in rewrites.py")
+
+
+# Operators are Func nodes to SQLGlot, but AND, OR, NOT and arithmetic mean the same on both.
+_OPERATORS = (exp.Binary, exp.Unary, exp.Connector)
 
 
 def generate(tree: exp.Expression) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -56,7 +55,7 @@ class Config:
 def resolve(records: pa.Table, model: Model, prev: Previous | None, cfg: Config, *, db_api: Any = None) -> Result:
     """``records``: standardized rows with ``row_hash``; ``prev``: the last run's outputs, if any."""
     api = db_api or new_db_api()
-    con = duckdb.connect(":memory:")
+    con = _scratch()
     decisions = _decisions(prev)
     splink_cols = [c for c in records.column_names if c != "row_hash"]
     if prev is None or not cfg.incremental:
@@ -79,6 +78,16 @@ def resolve(records: pa.Table, model: Model, prev: Previous | None, cfg: Config,
              **{k: sum(1 for e in assignment.events if e["event"] == k) for k in ("new", "merge", "split", "retire")},
              "review_pending": int(pc.sum(pc.is_null(review.column("decision"))).as_py() or 0)}
     return Result(xref, golden, review, assignment.events, stats)
+
+
+def _scratch() -> Any:
+    """A private DuckDB with the govern SQL functions (survivorship expressions may use them)."""
+    from lingshu.engines.duckdb import DuckDBEngine
+    from lingshu.govern.sql import register_sql
+
+    engine = DuckDBEngine(":memory:", extensions=(), threads=2)
+    register_sql(engine)
+    return engine.con
 
 
 def _incremental(con: Any, api: Any, records: pa.Table, cols: list[str], model: Model, prev: Previous,

@@ -72,7 +72,7 @@ def _table(engine: Engine, name: str) -> pa.Table | None:
 
 
 @py_step("er.golden", GoldenOptions)
-def golden_step(ctx: Context, step: StepSpec, opts: GoldenOptions) -> dict[str, pa.Table]:
+def golden_step(ctx: Context, step: StepSpec, opts: GoldenOptions) -> dict[str, pa.Table | tuple[pa.Table, list[str]]]:
     """Entity resolution with stable golden records (options: kind, model, threshold, fields...)."""
     if len(step.reads) != 1 or len(step.writes) != 3:
         raise PackError(f"step {step.name}: er.golden reads one records table and writes three tables",
@@ -97,7 +97,8 @@ def golden_step(ctx: Context, step: StepSpec, opts: GoldenOptions) -> dict[str, 
     result = resolve(records, model, prev, cfg)
     batch = (max(prev_log.column("batch").to_pylist(), default=0) + 1) if prev_log is not None else 1
     log = _log(prev_log, result.events, result.stats, batch, model.version)
-    return {step.name: result.golden, xref_t: result.xref, log_t: log, review_t: result.review}
+    return {step.name: result.golden, xref_t: (result.xref, ["record_key"]), log_t: (log, ["batch", "event", "master_id"]),
+            review_t: (result.review, ["record_key_l", "record_key_r"])}
 
 
 def _log(prev: pa.Table | None, events: list[dict], stats: dict[str, int], batch: int, model_version: int) -> pa.Table:
