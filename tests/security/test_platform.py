@@ -124,3 +124,19 @@ def test_approval_is_bound_to_the_pack_files(sec: Security, tmp_path: Path) -> N
     assert ap.is_approved("p", root)
     (root / "models" / "a.sql").write_text("SELECT 2", encoding="utf-8")
     assert ap.status("p", root) == "changed" and not ap.is_approved("p", root)
+
+
+def test_review_snapshot_and_diff_since_last_approval(sec: Security, tmp_path: Path) -> None:
+    root = tmp_path / "pack"
+    (root / "models").mkdir(parents=True)
+    (root / "pack.yaml").write_text("id: p\nname: 测试\n", encoding="utf-8")
+    (root / "models" / "a.sql").write_text("SELECT 1 AS x\n", encoding="utf-8")
+    first = sec.approvals.request("p", root, "li")
+    assert "+SELECT 1 AS x" in sec.approvals.changes(first)  # a new pack: everything is new
+    sec.approvals.review(first, "chen", True)
+    (root / "models" / "a.sql").write_text("SELECT 2 AS x\n", encoding="utf-8")
+    (root / "models" / "b.sql").write_text("SELECT 3 AS y\n", encoding="utf-8")
+    second = sec.approvals.request("p", root, "li")
+    changes = sec.approvals.changes(second)
+    assert "-SELECT 1 AS x" in changes and "+SELECT 2 AS x" in changes and "+++ b/models/b.sql" in changes
+    assert "pack.yaml" not in changes

@@ -87,20 +87,21 @@ class DatasetCatalog:
         """Metadata through the reader (a running pipeline never blocks it), cached until the
         engine swaps any table (a pack run may change the columns)."""
         engine = self.ctx.engine.reader()
-        hit = self._cache.get(dataset_id)
-        if hit and hit[0] == engine.generation:
-            return hit[1]
-        generation = engine.generation
         producer = self.ctx.catalog.producers.get(dataset_id)
         if producer is None or dataset_id not in producer.spec.apis:
             raise DatasetNotFound(f"数据集不存在 no published dataset {dataset_id!r}",
                                   hint="GET /api/v1/datasets lists the published datasets")
+        # Checked on every call (cheap: hashes a few small files): an edit unpublishes at once.
         if self.ctx.workspace.config.mode == "production":
             status = self.ctx.security.approvals.status(producer.id, producer.root)
             if status != "approved":
                 raise NotPublished(f"数据集所属场景包 {producer.id} 未通过安全审核 ({status}) / "
                                    f"pack {producer.id} has not passed security review",
                                    hint=f"lingshu approve request {producer.id}, then a reviewer approves it")
+        hit = self._cache.get(dataset_id)
+        if hit and hit[0] == engine.generation:
+            return hit[1]
+        generation = engine.generation
         schema, table = dataset_id.split(".")
         if not engine.table_exists(schema, table):
             raise DatasetNotFound(f"数据集尚未生成 dataset {dataset_id} has not been built yet",
