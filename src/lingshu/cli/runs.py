@@ -15,7 +15,7 @@ from lingshu.core.runner import RunReport
 
 
 def run_with_progress(ctx: Context, pack_id: str, select: list[str] | None = None,
-                      trigger: str = "manual") -> RunReport:
+                      trigger: str = "manual", full_refresh: bool = False) -> RunReport:
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
         task = bar.add_task(pack_id, total=None)
@@ -23,7 +23,7 @@ def run_with_progress(ctx: Context, pack_id: str, select: list[str] | None = Non
         def progress(table: str, done: int, total: int) -> None:
             bar.update(task, description=f"{pack_id}: {table}", completed=done, total=total)
 
-        report = ctx.run(pack_id, select=select, trigger=trigger, progress=progress)
+        report = ctx.run(pack_id, select=select, trigger=trigger, progress=progress, full_refresh=full_refresh)
     print_report(report)
     return report
 
@@ -58,10 +58,12 @@ def register(app: typer.Typer) -> None:
         engine: Annotated[str | None, typer.Option(
             "--engine", "-e", help="Compute engine for this run: duckdb or spark (default: the workspace's "
                                    "engine setting) / 计算引擎")] = None,
+        full_refresh: Annotated[bool, typer.Option(
+            "--full-refresh", help="Reload incremental sources and rebuild incremental models / 全量重载")] = False,
     ) -> None:
         """Run a pack: ingest, models, update log / 运行场景包。"""
         with open_context(engine) as ctx:
-            report = run_with_progress(ctx, pack_id, select)
+            report = run_with_progress(ctx, pack_id, select, full_refresh=full_refresh)
         if report.status != "success":
             raise RunFailed(f"run #{report.run_id} of {pack_id} failed: {len(report.failed)} step(s)",
                             hint="read the errors above; tables not rebuilt keep their previous version")

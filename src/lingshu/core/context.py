@@ -82,8 +82,9 @@ class Context:
         return QualityService(self)
 
     def run(self, pack_id: str, *, select: Iterable[str] | None = None, trigger: str = "manual",
-            user: str | None = None, progress: ProgressFn | None = None) -> RunReport:
-        return run_pack(self, pack_id, select=select, trigger=trigger, user=user, progress=progress)
+            user: str | None = None, progress: ProgressFn | None = None, full_refresh: bool = False) -> RunReport:
+        return run_pack(self, pack_id, select=select, trigger=trigger, user=user, progress=progress,
+                        full_refresh=full_refresh)
 
     def query(self, sql: str, params: list[Any] | None = None) -> Any:
         return self.engine.query(sql, params)
