@@ -39,6 +39,11 @@ def test_cli_writes_the_named_documents(tmp_path: Path, capsys: pytest.CaptureFi
     assert "legal_person_indicators" in capsys.readouterr().out
     assert _cli(root, "docs", PACK, "--format", "pdf") == 2
     assert "unknown document format 'pdf'" in capsys.readouterr().err
+    bundle = tmp_path / "bundle"
+    assert _cli(root, "docs-bundle", "--out", str(bundle), "--format", "docx", "--no-images", "--no-screenshots") == 0
+    index = (bundle / "index.html").read_text(encoding="utf-8")
+    assert f'href="{PACK}/010_需求确认单.docx"' in index and "示例：临港企业登记统计 · 数据指标清单" in index
+    assert (bundle / PACK / "manifest.json").is_file()
 
 
 def test_console_lists_and_serves_documents_to_permitted_roles(docs_ctx: Context, written: tuple) -> None:
