@@ -40,6 +40,8 @@ coordinates (WGS-84 / GCJ-02 / BD-09; CGCS2000 = WGS-84 at metre level)
 addresses (Shanghai)
   U address_standardize(x) -> VARCHAR  U address_parse(x) -> STRUCT(...)  U address_numerals(x)
   M is_valid_address(x)
+amounts (govern/money.py)
+  M amount_to_yuan(x, default_unit)    M amount_currency(x, default_currency)
 entity resolution keys (govern/er/standardize.py)
   U name_pinyin(x) (surname readings: 曾 zeng)  U name_pinyin_plain(x)  U surname_pinyin(x)
   U name_key(x) (surname + initials)  U person_name_clean(x)  U ent_name_clean(x)  U ent_name_core(x)
@@ -72,6 +74,7 @@ MODULES = (
     "lingshu.govern.industry",
     "lingshu.govern.coords",
     "lingshu.govern.address",
+    "lingshu.govern.money",
     "lingshu.govern.er.standardize",
 )
 
