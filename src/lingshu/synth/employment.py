@@ -99,7 +99,7 @@ SI_SCHEMA = pa.schema([("缴费年月", pa.string()), ("社会保障号码", pa.
 
 
 def social_insurance_batches(cfg: SynthConfig, sp: pd.DataFrame, persons: pd.DataFrame, ents: pd.DataFrame,
-                             workers_per_chunk: int = 40_000) -> Iterator[tuple[int, pa.Table]]:
+                             workers_per_chunk: int = 10_000) -> Iterator[tuple[int, pa.Table]]:
     """(month index, rows) batches of monthly contribution records, chunked by worker."""
     M = cfg.months
     months = np.datetime_as_string(np.datetime64(cfg.start_date, "M") + np.arange(M), unit="M")
