@@ -188,3 +188,22 @@ def test_rate_limit_answers_429(api_ctx: Context, keys: dict[str, str]) -> None:
     assert buckets.take("k") == pytest.approx(20.0)
     now[0] += 20.0
     assert buckets.take("k") == 0.0
+
+
+def test_per_key_rate_limit_and_ip_allow_list(client: TestClient, api_ctx: Context) -> None:
+    acc = api_ctx.security.accounts
+    api_ctx.security.grants.add("user:officer", "dataset:ads.people", ["read"])
+    slow = acc.create_key("officer", rate_per_minute=3)
+    statuses = [client.get(URL, headers=h(slow)).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    limited = client.get(URL, headers=h(slow))
+    assert limited.headers["retry-after"] == "1" and "too many requests" in limited.json()["error"]
+    # The test client's address is "testclient": only a key without an allow-list may be used.
+    fenced = acc.create_key("officer", allowed_ips=["10.1.0.0/16"])
+    denied = client.get(URL, headers=h(fenced))
+    assert denied.status_code == 403 and "may not be used from" in denied.json()["error"]
+    assert any(r["action"] == "api.ip_denied" for r in api_ctx.security.audit.list(10))
+    from lingshu.security.accounts import Principal
+
+    p = Principal("x", ("client",), allowed_ips=("10.1.0.0/16", "192.168.3.4"))
+    assert p.ip_allowed("10.1.200.7") and p.ip_allowed("192.168.3.4") and not p.ip_allowed("192.168.3.5")

@@ -190,3 +190,23 @@ def test_materialization_naming_unknown_indicator_is_an_error(tmp_path: Path) ->
     with pytest.raises(IndicatorError) as err:
         load_pack(root)
     assert "trip" in err.value.message and "indicators.yaml" in err.value.where
+
+
+def test_changed_definition_gets_a_new_version_and_results_name_it(ctx: Context) -> None:
+    from lingshu.indicators.service import IndicatorService
+
+    first = ctx.indicators.query(indicator="fast_trips")
+    assert first.meta()["version"] == 1
+    key, pack, spec = ctx.indicators.resolve("fast_trips")
+    service = IndicatorService(ctx.catalog, ctx.engine, ctx.state)
+    changed = spec.model_copy(update={"filters": ["speed > 60"]})
+    renamed = spec.model_copy(update={"name": "畅行行程数（新名）"})
+    service.specs[key] = (pack, changed)
+    second = service.query(indicator="fast_trips")
+    assert second.meta()["version"] == 2 and second.meta()["declared_version"] == 1
+    assert second.table.column("value")[0].as_py() < first.table.column("value")[0].as_py()
+    service.specs[key] = (pack, renamed)
+    assert service.query(indicator="fast_trips").meta()["version"] == 1  # a new name is not a new 口径
+    history = service.history(key)
+    assert [h["version"] for h in history] == [1, 2]
+    assert history[1]["definition"]["filters"] == ["speed > 60"]

@@ -85,10 +85,14 @@ def register(app: typer.Typer) -> None:
         username: str,
         label: Annotated[str | None, typer.Option(help="What the key is for / 用途")] = None,
         days: Annotated[int, typer.Option(help="Valid for days / 有效天数")] = 365,
+        rate: Annotated[int | None, typer.Option(help="Requests per minute for this key / 每分钟请求上限")] = None,
+        allow_ip: Annotated[list[str] | None, typer.Option(
+            "--allow-ip", help="Allowed address or CIDR network, repeatable / 允许的来源地址")] = None,
     ) -> None:
         """Create an API key; shown once / 创建接口密钥（仅显示一次）。"""
         with open_context() as ctx:
-            key = ctx.security.accounts.create_key(username, label=label, days=days)
+            key = ctx.security.accounts.create_key(username, label=label, days=days, rate_per_minute=rate,
+                                                   allowed_ips=allow_ip)
             ctx.security.audit.record(_actor(), "key.create", f"user:{username}", prefix=key.split("_")[1])
         console.print("接口密钥（仅显示这一次，请妥善保存）API key, shown only now:")
         console.print(key, highlight=False, soft_wrap=True)
@@ -98,7 +102,8 @@ def register(app: typer.Typer) -> None:
         """List API keys (prefixes only) / 密钥列表。"""
         with open_context() as ctx:
             _table("接口密钥 API keys", ctx.security.accounts.list_keys(),
-                   ["prefix", "username", "label", "created_at", "expires_at", "revoked_at", "last_used_at"])
+                   ["prefix", "username", "label", "created_at", "expires_at", "revoked_at", "last_used_at",
+                    "rate_per_minute", "allowed_ips"])
 
     @key_app.command("revoke")
     def key_revoke(prefix: str) -> None:

@@ -75,7 +75,7 @@ class Context:
 
     @cached_property
     def indicators(self) -> IndicatorService:
-        return IndicatorService(self.catalog, self.engine)
+        return IndicatorService(self.catalog, self.engine, self.state)
 
     @cached_property
     def quality(self) -> QualityService:

@@ -20,6 +20,7 @@ from lingshu.connectors import ReadContext
 from lingshu.core.errors import LingshuError
 from lingshu.core.pysteps import run_step
 from lingshu.pack.stepnodes import StepNode, StepOutput
+from lingshu.indicators.versions import record_version
 from lingshu.ingest import ingest_source
 from lingshu.models.materialize import materialize
 from lingshu.models.sql import SqlModel
@@ -103,6 +104,10 @@ def run_pack(ctx: Context, pack_id: str, *, select: Iterable[str] | None = None,
             continue
         report.steps.append(StepResult(table, step, "success", update, quality=quality))
     report.status = "failed" if broken else "success"
+    if pack.indicators is not None:
+        # The definitions this run computed with join the version history (a changed 口径 = new version).
+        for spec in pack.indicators.indicators:
+            record_version(store, f"{pack_id}.{spec.id}", spec)
     store.finish_run(run_id, report.status,
                      "; ".join(f"{s.table}: {s.error}" for s in report.failed) or None)
     return report

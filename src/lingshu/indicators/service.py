@@ -47,15 +47,19 @@ class IndicatorResult:
                                  hint="query the indicator without the dimension to get its (checked) total")
         return float(pc.sum(self.table.column("value")).as_py() or 0)
 
+    version: int | None = None  # from the version history; None when no state store is attached
+
     def meta(self) -> dict[str, Any]:
         return {"indicator": self.spec.id, "pack": self.pack, "name": self.spec.name,
-                "definition": self.spec.definition, "unit": self.spec.unit, "version": self.spec.version,
-                "fingerprint": self.spec.fingerprint(), "source": self.source}
+                "definition": self.spec.definition, "unit": self.spec.unit,
+                "version": self.version if self.version is not None else self.spec.version,
+                "declared_version": self.spec.version, "fingerprint": self.spec.fingerprint(), "source": self.source}
 
 
 class IndicatorService:
-    def __init__(self, catalog: PackCatalog, engine: Any):
+    def __init__(self, catalog: PackCatalog, engine: Any, store: Any = None):
         self.engine = engine
+        self.store = store
         self.sdc = sdc.SdcConfig()
         self._use_materialized = True
         self.specs: dict[str, tuple[str, IndicatorSpec]] = {}
@@ -98,7 +102,19 @@ class IndicatorService:
         table = self.engine.query(sql)
         if spec.disclosure is not None and protect:
             table = self._protect(spec, query, table)
-        return IndicatorResult(spec, pack, query, table, sql, source)
+        version = self.version_of(key, spec) if self.store is not None else None
+        return IndicatorResult(spec, pack, query, table, sql, source, version)
+
+    def version_of(self, key: str, spec: IndicatorSpec) -> int:
+        """The version that computes with this definition: a new definition gets the next number."""
+        from lingshu.indicators.versions import record_version
+
+        return record_version(self.store, key, spec)
+
+    def history(self, key: str) -> list[dict[str, Any]]:
+        from lingshu.indicators.versions import history
+
+        return history(self.store, key)
 
     def _protect(self, spec: IndicatorSpec, query: IndicatorQuery, table: pa.Table) -> pa.Table:
         """Blank the cells disclosure control suppresses; say which and why."""

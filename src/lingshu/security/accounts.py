@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import ipaddress
 import secrets
 import time
 from dataclasses import dataclass
@@ -51,6 +52,20 @@ class Principal:
     roles: tuple[str, ...]
     department: str | None = None
     via: str = "session"  # session | key | cli
+    key: str | None = None  # the API key's prefix, when via == "key"
+    rate_per_minute: int | None = None  # the key's own limit (None: the workspace default)
+    allowed_ips: tuple[str, ...] = ()  # addresses or CIDR networks the key may be used from
+
+    def ip_allowed(self, address: str | None) -> bool:
+        if not self.allowed_ips:
+            return True
+        if address is None:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in ipaddress.ip_network(net, strict=False) for net in self.allowed_ips)
 
     @property
     def permissions(self) -> frozenset[str]:
@@ -170,15 +185,22 @@ class Accounts:
         return Principal(row.username, tuple(row.roles.split(",")), row.department, "session")
 
     # -- API keys -------------------------------------------------------------------------------
-    def create_key(self, username: str, *, label: str | None = None, days: int | None = 365) -> str:
+    def create_key(self, username: str, *, label: str | None = None, days: int | None = 365,
+                   rate_per_minute: int | None = None, allowed_ips: list[str] | None = None) -> str:
         """Create an API key and return it; it is shown this once and stored only as SM3."""
+        for net in allowed_ips or []:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError:
+                raise LingshuError(f"{net!r} is not an address or network", hint="e.g. 10.1.2.3 or 10.1.0.0/16") from None
         user_id = self._user_id(username)
         prefix = secrets.token_hex(4)
         key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
         with self.engine.begin() as c:
             c.execute(api_keys.insert().values(
                 user_id=user_id, prefix=prefix, key_hash=sm3_hex(key.encode()), label=label, created_at=_now(),
-                expires_at=_now() + timedelta(days=days) if days else None))
+                expires_at=_now() + timedelta(days=days) if days else None, rate_per_minute=rate_per_minute,
+                allowed_ips=",".join(allowed_ips) if allowed_ips else None))
         return key
 
     def revoke_key(self, prefix: str) -> None:
@@ -189,7 +211,8 @@ class Accounts:
 
     def list_keys(self) -> list[dict[str, object]]:
         query = (sa.select(api_keys.c.prefix, users.c.username, api_keys.c.label, api_keys.c.created_at,
-                           api_keys.c.expires_at, api_keys.c.revoked_at, api_keys.c.last_used_at)
+                           api_keys.c.expires_at, api_keys.c.revoked_at, api_keys.c.last_used_at,
+                           api_keys.c.rate_per_minute, api_keys.c.allowed_ips)
                  .join(users, users.c.id == api_keys.c.user_id).order_by(api_keys.c.id))
         with self.engine.connect() as c:
             return [dict(r._mapping) for r in c.execute(query)]
@@ -212,7 +235,10 @@ class Accounts:
             if now - self._last_used.get(parts[1], -LAST_USED_EVERY) >= LAST_USED_EVERY:
                 c.execute(api_keys.update().where(api_keys.c.prefix == parts[1]).values(last_used_at=_now()))
                 self._last_used[parts[1]] = now
-        return self.principal(row.username, "key")
+        base = self.principal(row.username, "key")
+        return Principal(base.username, base.roles, base.department, "key", key=parts[1],
+                         rate_per_minute=row.rate_per_minute,
+                         allowed_ips=tuple(row.allowed_ips.split(",")) if row.allowed_ips else ())
 
     # -- sessions -------------------------------------------------------------------------------
     def open_session(self, principal: Principal, hours: int = 8) -> str:

@@ -1,8 +1,9 @@
-"""Per-caller rate limits (token buckets in memory, per server process).
+"""Per-caller rate limits (token buckets in memory, per server process) and key IP allow-lists.
 
-Each API key or signed-in user gets ``rate`` requests per minute with bursts up to the same
-number; beyond that the API answers 429 with a Retry-After header. Limits are per process: a
-deployment with several server processes divides the budget accordingly.
+Each API key gets its own requests-per-minute (set on the key, else the workspace's
+``api_rate_per_minute``), with bursts up to the same number; beyond that the API answers 429 with
+a Retry-After header. A key restricted to addresses or networks answers 403 from anywhere else.
+Limits are per process: a deployment with several server processes divides the budget.
 """
 
 from __future__ import annotations
@@ -22,25 +23,30 @@ class RateLimited(LingshuError):
     http_status = 429
 
 
+class IpNotAllowed(LingshuError):
+    http_status = 403
+
+
 class TokenBuckets:
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
-        self.rate = per_minute / 60.0
-        self.capacity = float(per_minute)
+        self.default = per_minute
         self.clock = clock
         self._state: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def take(self, who: str) -> float:
+    def take(self, who: str, per_minute: int | None = None) -> float:
         """0 if allowed, else the seconds to wait."""
+        capacity = float(per_minute or self.default)
+        rate = capacity / 60.0
         with self._lock:
             now = self.clock()
-            tokens, last = self._state.get(who, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            tokens, last = self._state.get(who, (capacity, now))
+            tokens = min(capacity, tokens + (now - last) * rate)
             if tokens >= 1:
                 self._state[who] = (tokens - 1, now)
                 return 0.0
             self._state[who] = (tokens, now)
-            return (1 - tokens) / self.rate
+            return (1 - tokens) / rate
 
 
 def rate_limited(ctx: Context, current: Callable[..., Principal]) -> Callable[..., Principal]:
@@ -49,7 +55,14 @@ def rate_limited(ctx: Context, current: Callable[..., Principal]) -> Callable[..
     ctx._api_buckets = buckets  # type: ignore[attr-defined]  # one bucket set per server
 
     def dependency(request: Request, principal: Principal = Depends(current)) -> Principal:
-        wait = buckets.take(f"{principal.via}:{principal.username}")
+        address = request.client.host if request.client else None
+        if not principal.ip_allowed(address):
+            ctx.security.audit.record(principal.username, "api.ip_denied", request.url.path, outcome="denied",
+                                      key=principal.key, address=address)
+            raise IpNotAllowed(f"此密钥不允许从 {address} 访问 / this key may not be used from {address}",
+                               hint="use the key from an allowed address, or ask for the allow-list to be changed")
+        who = f"key:{principal.key}" if principal.key else f"{principal.via}:{principal.username}"
+        wait = buckets.take(who, principal.rate_per_minute)
         if wait:
             ctx.security.audit.record(principal.username, "api.rate_limited", request.url.path, outcome="denied")
             raise RateLimited(f"请求过于频繁 too many requests; retry in {wait:.1f} s",

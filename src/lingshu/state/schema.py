@@ -95,6 +95,8 @@ api_keys = Table(
     Column("expires_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
     Column("last_used_at", DateTime(timezone=True)),
+    Column("rate_per_minute", Integer),  # per-key limit (0007); NULL = the workspace default
+    Column("allowed_ips", Text),  # comma-separated addresses or CIDR networks (0007); NULL = any
 )
 
 sessions = Table(
@@ -288,4 +290,17 @@ quality_results = Table(
     Column("sample", Text),  # JSON list of offending rows, sensitive columns already masked
     Column("detail", Text),  # JSON: measured values (latest timestamp, previous row count...)
     Column("error", Text),
+)
+
+# Indicator definitions as they were run (0007): a changed definition gets the next version number.
+indicator_versions = Table(
+    "indicator_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("indicator", String(200), nullable=False, index=True),  # pack.id
+    Column("version", Integer, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("declared_version", Integer),  # the version written in indicators.yaml
+    Column("definition", Text, nullable=False),  # JSON of the definition
+    Column("first_seen", DateTime(timezone=True), nullable=False),
 )
