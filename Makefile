@@ -31,7 +31,9 @@ $(NPM_STAMP): package.json package-lock.json
 
 web: $(NPM_STAMP) $(wildcard $(WEB_SRC)/*)
 	mkdir -p $(WEB_DIST)
-	cp node_modules/echarts/dist/echarts.min.js $(WEB_SRC)/*.js $(WEB_SRC)/*.css $(WEB_DIST)/
+	cp node_modules/echarts/dist/echarts.min.js $(WEB_SRC)/*.js $(WEB_SRC)/*.css $(WEB_SRC)/*.svg $(WEB_DIST)/
+	mkdir -p $(WEB_DIST)/swagger
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(WEB_DIST)/swagger/
 
 # Debian packages (browser and CJK fonts for dashboards and documents); installed only if missing.
 system-deps:

@@ -32,3 +32,14 @@ def test_login_me_logout_and_keys(ctx: Context) -> None:
 def test_healthz(ctx: Context) -> None:
     body = TestClient(create_app(ctx)).get("/healthz").json()
     assert body["status"] == "ok"
+
+
+def test_api_explorer_is_served_from_local_assets(ctx: Context) -> None:
+    import re
+
+    client = TestClient(create_app(ctx))
+    page = client.get("/docs").text
+    urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", page)
+    assert "/static/swagger/swagger-ui-bundle.js" in urls and "/openapi.json" in page
+    assert not [u for u in urls if u.startswith(("http://", "https://", "//"))]
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRouter
 from pydantic import ValidationError
 
@@ -56,6 +57,14 @@ def create_app(ctx: Context) -> FastAPI:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         return JSONResponse(status_code=400, content={"error": f"参数错误 invalid parameter: {problems}",
                                                       "hint": "check the parameter values", "kind": "ValidationError"})
+
+    @app.get("/docs", include_in_schema=False)
+    def api_explorer() -> HTMLResponse:
+        # Swagger UI from the npm registry, built into web/dist at setup and served locally.
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="临数 数据服务接口 API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
 
     for _, target in ROUTERS.items():
         module, attr = target.split(":")
