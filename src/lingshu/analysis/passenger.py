@@ -9,11 +9,11 @@ running balance is read as entries that were missed: occupancy_t = max(0, occupa
 out_t) (a Lindley recursion). Its closed form, raw_t - min(0, min_{s<=t} raw_s), is what the SQL
 uses. Whatever is left at the end of the day is reported, not redistributed.
 
-Forecast (seasonal profile x recent level). For the day being forecast, the profile of each
-15-minute slot is the mean of that slot over the previous ``window`` days of the same class
-(工作日 or 休息日); the level is the last ``recent`` slots' inflow divided by their profile (1 when
-the profile is nearly empty, clamped to [0.25, 4]); the forecast of each of the next ``horizon``
-slots of the same day is profile x level.
+Forecast (seasonal profile x recent level). The profile of a 15-minute slot is the mean of that
+slot over the previous ``window`` days of the same class as its day (工作日 or 休息日), from days
+strictly before it, so every forecast is out of sample; the level is the last ``recent`` slots'
+inflow divided by their profile (1 when the profile is nearly empty, clamped to [0.25, 4]); the
+forecast of each of the next ``horizon`` slots is profile x level.
 """
 
 from __future__ import annotations
@@ -43,25 +43,32 @@ def profile_level_forecast(frame: pd.DataFrame, origin: pd.Timestamp, *, window:
                            horizon: int = 16, min_profile: float = 8.0) -> pd.DataFrame:
     """Forecast one area's next ``horizon`` slots after ``origin`` (the last slot observed).
 
-    ``frame`` holds one area's rows with columns ts, day_class, inflow, occupancy (one row per
-    15-minute slot). Returns target_ts, forecast_inflow, forecast_occupancy, level.
+    ``frame`` holds one area's rows with columns ts, inflow, occupancy (one row per 15-minute
+    slot). Each slot's profile is the mean of that slot over the previous ``window`` days of the
+    same class as its own day (工作日 or 休息日, from the official calendar), so a forecast may run
+    past midnight. Returns target_ts, forecast_inflow, forecast_occupancy, level.
     """
-    f = frame.assign(day=frame["ts"].dt.normalize(), slot=frame["ts"].dt.hour * 4 + frame["ts"].dt.minute // 15)
-    day = origin.normalize()
-    cls = f.loc[f["day"] == day, "day_class"].iloc[0]
-    history = f[(f["day"] < day) & (f["day_class"] == cls)]
-    days = sorted(history["day"].unique())[-window:]
-    profile = history[history["day"].isin(days)].groupby("slot")[["inflow", "occupancy"]].mean()
-    origin_slot = origin.hour * 4 + origin.minute // 15
-    today = f[f["day"] == day].set_index("slot")
-    recent_slots = [s for s in range(origin_slot - recent + 1, origin_slot + 1) if s in today.index and s in profile.index]
-    seen = today.loc[recent_slots, "inflow"].sum()
-    expected = profile.loc[recent_slots, "inflow"].sum()
+    from lingshu.analysis.holidays import day_type
+
+    f = frame.set_index("ts")
+
+    def profile(ts: pd.Timestamp) -> pd.Series | None:
+        workday = day_type(ts.date()) == "工作日"
+        past = [ts - pd.Timedelta(days=k) for k in range(1, 400)]
+        same = [p for p in past if p in f.index and (day_type(p.date()) == "工作日") == workday][:window]
+        return f.loc[same, ["inflow", "occupancy"]].mean() if same else None
+
+    recent_ts = [origin - pd.Timedelta(minutes=15 * k) for k in range(recent)]
+    pairs = [(f.loc[t, "inflow"], profile(t)) for t in recent_ts if t in f.index]
+    seen = sum(a for a, p in pairs if p is not None)
+    expected = sum(p["inflow"] for _, p in pairs if p is not None)
     level = 1.0 if expected < min_profile else float(np.clip(seen / expected, 0.25, 4.0))
-    targets = [s for s in range(origin_slot + 1, min(origin_slot + horizon, SLOTS_PER_DAY - 1) + 1) if s in profile.index]
-    return pd.DataFrame({
-        "target_ts": [day + pd.Timedelta(minutes=15 * s) for s in targets],
-        "forecast_inflow": profile.loc[targets, "inflow"].to_numpy() * level,
-        "forecast_occupancy": profile.loc[targets, "occupancy"].to_numpy() * level,
-        "level": level,
-    })
+    rows = []
+    for k in range(1, horizon + 1):
+        t = origin + pd.Timedelta(minutes=15 * k)
+        p = profile(t)
+        if p is not None:
+            rows.append((t, p["inflow"] * level, p["occupancy"] * level))
+    out = pd.DataFrame(rows, columns=["target_ts", "forecast_inflow", "forecast_occupancy"])
+    out["level"] = level
+    return out

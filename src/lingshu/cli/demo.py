@@ -17,8 +17,9 @@ from lingshu.core.workspace import CONFIG_NAME, Workspace, init_workspace
 DEMO_PACKS = ("example_enterprises", "road_archive", "congestion_index", "passenger_flow", "natural_person", "legal_person",
               "talent_governance")
 # The synthetic Lingang world the scenario packs read from raw/synth: small, so `make demo` stays a
-# few minutes, but with 30 days of floating-car speeds (GB/T 33171 free flow needs at least 30).
-DEMO_SYNTH = {"scale": 0.2, "traffic_days": 30}
+# few minutes, but with 30 days of floating-car speeds (GB/T 33171 free flow needs at least 30)
+# and 40 days of passenger counts (they reach the National Day holiday and its alerts).
+DEMO_SYNTH = {"scale": 0.2, "traffic_days": 30, "passenger_days": 40}
 
 
 def ensure_synth_world(ws: Workspace) -> Path:

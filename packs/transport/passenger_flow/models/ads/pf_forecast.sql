@@ -5,50 +5,65 @@
 --       forecast, so every forecast is out of sample;
 --   level(area, origin) = inflow of the last 2 hours up to the origin / the profile's inflow of
 --       the same slots (1 when the profile is nearly empty; clamped to [0.25, 4]);
---   forecast(slot) = profile(slot) x level, for the 16 slots after the origin, same day only (the
---       areas empty overnight).
+--   forecast(slot) = profile(slot) x level, for the 16 slots after the origin (each target slot
+--       takes the profile of its own day's class, so a forecast may run past midnight).
 -- Origins: the end of every hour of the last 14 days (to measure the error, ads.pf_forecast_error)
 -- and the latest slot received (the live forecast of ads.pf_area_now). Implemented in SQL; the
 -- Python reference is lingshu.analysis.passenger.profile_level_forecast (tests compare the two).
 WITH base AS (
-    SELECT area_id, area_name, day, slot, ts, day_class, inflow, occupancy, capacity
-    FROM dws.pf_area_15min
+    SELECT area_id, ts, inflow, occupancy FROM dws.pf_area_15min
+),
+areas AS (SELECT DISTINCT area_id, area_name, capacity FROM dws.pf_area_15min),
+latest AS (SELECT max(ts) AS ts FROM base),
+-- every slot of every area from the first day to the day after the latest data: the future slots
+-- of the live forecast get a profile too (the forecast may run past midnight)
+spine AS (
+    SELECT a.area_id, a.area_name, a.capacity, t.ts
+    FROM areas AS a,
+         (SELECT unnest(generate_series(min(ts)::DATE::TIMESTAMP, max(ts)::DATE::TIMESTAMP + INTERVAL 2 DAY
+                                        - INTERVAL 15 MINUTE, INTERVAL 15 MINUTE)) AS ts FROM base) AS t
 ),
 profiled AS (
     SELECT
-        *,
-        avg(inflow) OVER w AS profile_inflow,
-        avg(occupancy) OVER w AS profile_occupancy,
-        count(*) OVER w AS profile_days
-    FROM base
-    WINDOW w AS (PARTITION BY area_id, day_class, slot ORDER BY day ROWS BETWEEN 28 PRECEDING AND 1 PRECEDING)
+        s.*,
+        CAST(s.ts AS DATE) AS day,
+        hour(s.ts) * 4 + minute(s.ts) // 15 AS slot,
+        b.inflow,
+        b.occupancy,
+        avg(b.inflow) OVER w AS profile_inflow,
+        avg(b.occupancy) OVER w AS profile_occupancy,
+        count(b.inflow) OVER w AS profile_days
+    FROM spine AS s
+    LEFT JOIN base AS b USING (area_id, ts)
+    WINDOW w AS (PARTITION BY s.area_id, CASE WHEN cn_day_type(CAST(s.ts AS DATE)) = '工作日' THEN 1 ELSE 0 END,
+                              hour(s.ts) * 4 + minute(s.ts) // 15
+                 ORDER BY s.ts ROWS BETWEEN 28 PRECEDING AND 1 PRECEDING)
 ),
-latest AS (SELECT max(ts) AS ts FROM base),
 origins AS (
-    SELECT p.area_id, p.day, p.slot AS origin_slot, p.ts AS origin_ts
+    SELECT p.area_id, p.ts AS origin_ts
     FROM profiled AS p, latest AS l
-    WHERE p.profile_days > 0
+    WHERE p.inflow IS NOT NULL AND p.profile_days > 0
       AND ((p.slot % 4 = 3 AND p.day > CAST(l.ts AS DATE) - INTERVAL 14 DAY) OR p.ts = l.ts)
 ),
 levels AS (
     SELECT
-        o.area_id, o.day, o.origin_slot, o.origin_ts,
+        o.area_id, o.origin_ts,
         sum(p.inflow) AS recent_inflow,
         sum(p.profile_inflow) AS recent_profile_inflow,
-        CASE WHEN sum(p.profile_inflow) < 8 THEN 1.0
+        CASE WHEN coalesce(sum(p.profile_inflow), 0) < 8 THEN 1.0
              ELSE least(4.0, greatest(0.25, sum(p.inflow) / sum(p.profile_inflow))) END AS level
     FROM origins AS o
-    JOIN profiled AS p ON p.area_id = o.area_id AND p.day = o.day
-                      AND p.slot BETWEEN o.origin_slot - 7 AND o.origin_slot
-    GROUP BY ALL
+    JOIN profiled AS p ON p.area_id = o.area_id
+                      AND p.ts BETWEEN o.origin_ts - INTERVAL 105 MINUTE AND o.origin_ts
+    GROUP BY o.area_id, o.origin_ts
 )
 SELECT
     l.area_id,
     t.area_name,
     l.origin_ts,
     t.ts AS target_ts,
-    t.slot - l.origin_slot AS horizon,
-    (t.slot - l.origin_slot + 3) // 4 AS horizon_hour,
+    CAST(epoch(t.ts - l.origin_ts) AS INTEGER) // 900 AS horizon,
+    (CAST(epoch(t.ts - l.origin_ts) AS INTEGER) // 900 + 3) // 4 AS horizon_hour,
     round(l.level, 4) AS level,
     round(t.profile_inflow * l.level, 1) AS forecast_inflow,
     round(t.profile_occupancy * l.level, 1) AS forecast_occupancy,
@@ -59,5 +74,6 @@ SELECT
     l.origin_ts = (SELECT ts FROM latest) AS is_live,
     '同类日分时段画像 × 近2小时水平（季节画像×近期水平）' AS method
 FROM levels AS l
-JOIN profiled AS t ON t.area_id = l.area_id AND t.day = l.day
-                  AND t.slot BETWEEN l.origin_slot + 1 AND l.origin_slot + 16
+JOIN profiled AS t ON t.area_id = l.area_id
+                  AND t.ts > l.origin_ts AND t.ts <= l.origin_ts + INTERVAL 4 HOUR
+WHERE t.profile_days > 0

@@ -11,8 +11,8 @@
 WITH balance AS (
     SELECT
         *,
-        sum(coalesce(inflow, 0) - coalesce(outflow, 0))
-            OVER (PARTITION BY area_id, day ORDER BY ts ROWS UNBOUNDED PRECEDING) AS occupancy_raw
+        CAST(sum(coalesce(inflow, 0) - coalesce(outflow, 0))
+            OVER (PARTITION BY area_id, day ORDER BY ts ROWS UNBOUNDED PRECEDING) AS BIGINT) AS occupancy_raw
     FROM dwd.pf_flow
 ),
 corrected AS (
