@@ -142,17 +142,21 @@ def ent_name_core(raw: str | None) -> str | None:
     s = clean_ent_name(raw)
     if not s:
         return None
-    # Bracketed place words anywhere ((上海), (中国)), then leading places, then legal forms.
-    s = re.sub(r"\((?:" + "|".join(map(re.escape, PLACE_WORDS)) + r")\)", "", s)
+    # Leading place words first (the long zone names contain "(上海)"), then bracketed place words
+    # anywhere ((上海), (中国)), then one legal form at the end; never down to nothing.
+    bracketed = re.compile(r"\((?:" + "|".join(map(re.escape, PLACE_WORDS)) + r")\)")
     changed = True
     while changed:
         changed = False
         for w in PLACE_WORDS:
             if s.startswith(w) and len(s) > len(w):
                 s, changed = s[len(w):], True
+        stripped = bracketed.sub("", s)
+        if stripped != s and stripped:
+            s, changed = stripped, True
     for w in LEGAL_FORMS:
-        if s.endswith(w) and len(s) > len(w):
-            s = s[: -len(w)]
+        if s.endswith(w):
+            s = s[: -len(w)] if len(s) > len(w) else s
             break
     return s or None
 
