@@ -54,7 +54,9 @@ def _transport(root: Path, factory: pytest.TempPathFactory) -> Workspace:
 
 GROUPS: dict[str, Group] = {
     "example": Group(["example_enterprises"], _example),
-    "transport": Group(["road_archive", "congestion_index", "passenger_flow"], _transport, float_rel=1e-6),
+    # passenger_flow is left out for now: two DuckDB runs of it differ (ads.pf_forecast_error 32 vs
+    # 40 rows), so it needs a fix in the pack before engines can be compared on it.
+    "transport": Group(["road_archive", "congestion_index"], _transport, float_rel=1e-6),
 }
 
 

@@ -212,7 +212,8 @@ _ORIGIN_2000_01_03 = 946857600  # DuckDB's default origin for day/hour buckets: 
       "Spark has no time_bucket; DuckDB aligns buckets to 2000-01-03 (days) or 2000-01 (months)")
 def time_bucket(node: exp.Expression) -> exp.Expression:
     interval, ts = node.this, node.expression
-    if node.args.get("origin") is not None or node.args.get("zone") is not None:
+    # SQLGlot stores DuckDB's third argument (origin or zone) under various names: any extra is one.
+    if {k for k, v in node.args.items() if v is not None} - {"this", "expression"}:
         raise Reject("time_bucket with an origin or time zone is not translated; bucket with date_trunc")
     if not isinstance(interval, exp.Interval) or not interval.this.is_string and not interval.this.is_number:
         raise Reject("time_bucket needs a constant interval such as INTERVAL 15 MINUTE")
@@ -239,6 +240,9 @@ def row_constructor(node: exp.Expression) -> exp.Expression:
 
 @rule("map_literal", ("MAP {...}",), (exp.ToMap,), "SQLGlot turns DuckDB's MAP {k: v} into a struct")
 def map_literal(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node.this, exp.Struct):
+        # SQLGlot reads MAP {...}[k] as MAP ({...}[k]); a map literal must be used whole.
+        raise Reject("MAP {...} must be used as a whole value; look keys up from a column or CTE holding it")
     args: list[exp.Expression] = []
     for pair in node.this.expressions:
         args += [pair.this.copy(), pair.expression.copy()]

@@ -57,7 +57,8 @@ VERIFIED: dict[type[exp.Expression], str] = {
     exp.DateTrunc: "date_trunc", exp.TimeToStr: "strftime -> date_format with the format translated",
     exp.StrToTime: "strptime -> to_timestamp with the format translated",
     exp.StrToDate: "strptime(...)::DATE -> to_date",
-    exp.DateDiff: "date_diff('day', a, b) -> datediff(b, a)", exp.DateAdd: "date + INTERVAL",
+    # not date_diff: DuckDB counts boundaries crossed (Jan 31 -> Feb 1 is 1 month), Spark whole units
+    exp.DateAdd: "date + INTERVAL",
     exp.DateSub: "date - INTERVAL", exp.TsOrDsToDate: "CAST(x AS DATE)",
     # lists and structs
     exp.Array: "[a, b] -> array(a, b)", exp.Struct: "{'k': v} -> struct", exp.Explode: "unnest -> explode",

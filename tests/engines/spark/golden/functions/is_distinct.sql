@@ -1,0 +1,4 @@
+-- input (DuckDB)
+SELECT a IS DISTINCT FROM b AS x, a IS NOT DISTINCT FROM b AS y FROM t
+-- expected (Spark)
+SELECT a IS DISTINCT FROM b AS x, a IS NOT DISTINCT FROM b AS y FROM t

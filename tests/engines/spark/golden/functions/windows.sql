@@ -1,0 +1,4 @@
+-- input (DuckDB)
+SELECT row_number() OVER (PARTITION BY g ORDER BY x) AS r, rank() OVER (ORDER BY x DESC) AS k, lag(x) OVER (ORDER BY t) AS p FROM t
+-- expected (Spark)
+SELECT ROW_NUMBER() OVER (PARTITION BY g ORDER BY x NULLS LAST) AS r, RANK() OVER (ORDER BY x DESC) AS k, LAG(x) OVER (ORDER BY t NULLS LAST) AS p FROM t

@@ -1,0 +1,4 @@
+-- input (DuckDB)
+SELECT string_agg(name, '、' ORDER BY name) AS names FROM t
+-- expected (Spark)
+SELECT CASE WHEN SIZE(FILTER(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(name AS k0, name AS v)), (l, r) -> CASE WHEN l.k0 IS NULL AND NOT r.k0 IS NULL THEN 1 WHEN NOT l.k0 IS NULL AND r.k0 IS NULL THEN -1 WHEN l.k0 < r.k0 THEN -1 WHEN l.k0 > r.k0 THEN 1 ELSE 0 END), s -> s.v), x -> NOT x IS NULL)) = 0 THEN NULL ELSE ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(name AS k0, name AS v)), (l, r) -> CASE WHEN l.k0 IS NULL AND NOT r.k0 IS NULL THEN 1 WHEN NOT l.k0 IS NULL AND r.k0 IS NULL THEN -1 WHEN l.k0 < r.k0 THEN -1 WHEN l.k0 > r.k0 THEN 1 ELSE 0 END), s -> s.v), '、') END AS names FROM t
