@@ -110,8 +110,10 @@ def tpi_level(network_dtp: float | str | Decimal) -> str:
 
 # -- SQL ------------------------------------------------------------------------------------------
 def _grade_case(v: str, vf: str) -> str:
-    # DECIMAL(18,6): speeds and free-flow speeds are stored with at most 3 decimals, so this is exact.
-    ev, ef = f"CAST({v} AS DECIMAL(18,6))", f"CAST({vf} AS DECIMAL(18,6))"
+    # Integers of thousandths: speeds and free-flow speeds are stored with at most 3 decimals, so
+    # 10 * v > 7 * v_f compares exact integers (and BIGINT arithmetic is cheaper than DECIMAL on
+    # the 17 million rows of a month of 5-minute speeds).
+    ev, ef = f"CAST(round({v} * 1000) AS BIGINT)", f"CAST(round({vf} * 1000) AS BIGINT)"
     arms = " ".join(f"WHEN 10 * {ev} > {k} * {ef} THEN {sql_str(g)}" for g, k in GRADES)
     return f"CASE WHEN {v} IS NULL OR {vf} IS NULL THEN NULL {arms} ELSE {sql_str(WORST)} END"
 

@@ -3,6 +3,12 @@
 --   TTI = max(t / t_f, 1); DTP = max((t - t_f) / t, 0);
 --   grade relative to v_f with exact decimal comparisons (gbt33171_grade: 10 v > 7 v_f ...).
 -- effective_time_s = max(t, t_f): faster than free flow counts as free flow in network sums.
+-- The day type is looked up once per day (a small join), not once per record.
+WITH days AS (
+    SELECT day, cn_day_type(day) AS day_type,
+           CASE WHEN cn_day_type(day) = '工作日' THEN '工作日' ELSE '休息日' END AS day_class
+    FROM (SELECT DISTINCT day FROM dwd.cg_speed)
+)
 SELECT
     v.segment_id,
     f.road_id,
@@ -10,8 +16,8 @@ SELECT
     f.town,
     v.ts,
     v.day,
-    cn_day_type(v.day) AS day_type,
-    CASE WHEN cn_day_type(v.day) = '工作日' THEN '工作日' ELSE '休息日' END AS day_class,
+    d.day_type,
+    d.day_class,
     v.speed_kmh,
     v.samples,
     f.v_f,
@@ -24,3 +30,4 @@ SELECT
     gbt33171_grade(v.speed_kmh, f.v_f) AS grade
 FROM dwd.cg_speed AS v
 JOIN dws.cg_free_flow AS f ON f.segment_id = v.segment_id
+JOIN days AS d ON d.day = v.day

@@ -1,0 +1,163 @@
+"""The congestion pack's computation against a straightforward pandas implementation, same data.
+
+    .venv/bin/python benchmarks/congestion_vs_pandas.py [--segments 2000] [--days 30]
+
+Data: SEGMENTS x DAYS x 288 five-minute speeds (2,000 x 30 x 288 = 17.28 million), built in SQL
+(benchmarks/traffic_data.py) and written to Parquet, which both sides read.
+
+Lingshu: the pack's own model SQL files (dws/cg_free_flow, dws/cg_segment_5min,
+dws/cg_segment_15min, ads/cg_network_tpi) run in order on DuckDB with the analysis macros, exactly
+as `lingshu run congestion_index` builds them (without the ingest and update-log bookkeeping).
+pandas: the same GB/T 33171 steps written the way an analyst would (groupby, merge, np.select,
+vectorized throughout, no Python loops over rows).
+
+Each side runs in its own subprocess, so its peak memory (ru_maxrss) is its own. Prints both
+times, both peaks and the ratio, and checks that the network TPI series agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACK = ROOT / "packs" / "transport" / "congestion_index" / "models"
+STEPS = ["dws/cg_free_flow", "dws/cg_segment_5min", "dws/cg_segment_15min", "ads/cg_network_tpi"]
+
+
+def make_data(folder: Path, segments: int, days: int) -> None:
+    import duckdb
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from traffic_data import build
+
+    con = duckdb.connect()
+    build(con, segments, days)
+    con.execute(f"COPY dwd.cg_speed TO '{folder / 'speed.parquet'}' (FORMAT parquet)")
+    con.execute(f"COPY (SELECT segment_id, road_id, road_name, road_class, town, length_m, speed_limit_kmh "
+                f"FROM dwd.road_segment) TO '{folder / 'segments.parquet'}' (FORMAT parquet)")
+    print(f"data: {con.sql('SELECT count(*) FROM dwd.cg_speed').fetchone()[0]:,} speed records, "
+          f"{segments:,} segments, {days} days", flush=True)
+
+
+def run_lingshu(folder: Path) -> dict:
+    from lingshu.analysis.sql import register_sql
+    from lingshu.engines import open_engine
+    from lingshu.govern.sql import register_sql as register_govern
+
+    engine = open_engine("duckdb", ":memory:")
+    register_govern(engine)
+    register_sql(engine)
+    for schema in ("dwd", "dws", "ads"):
+        engine.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    t0 = time.perf_counter()
+    engine.execute(f"CREATE TABLE dwd.cg_speed AS SELECT * FROM '{folder / 'speed.parquet'}'")
+    engine.execute(f"CREATE TABLE dwd.road_segment AS SELECT * FROM '{folder / 'segments.parquet'}'")
+    t1 = time.perf_counter()
+    for step in STEPS:
+        layer, name = step.split("/")
+        sql = (PACK / f"{step}.sql").read_text(encoding="utf-8")
+        engine.execute(f"CREATE TABLE {layer}.{name} AS {sql}")
+    t2 = time.perf_counter()
+    tpi = engine.query("SELECT ts, tpi FROM ads.cg_network_tpi WHERE area = '全网' ORDER BY ts").to_pandas()
+    return {"load_s": t1 - t0, "compute_s": t2 - t1, "tpi": tpi["tpi"].round(2).tolist()}
+
+
+def run_pandas(folder: Path) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    from lingshu.analysis.traffic import tpi as tpi_of
+
+    t0 = time.perf_counter()
+    speed = pd.read_parquet(folder / "speed.parquet")
+    segs = pd.read_parquet(folder / "segments.parquet")
+    t1 = time.perf_counter()
+    # free-flow speed: 06:00-24:00 15-minute interval means across days, top 1/9 averaged, capped
+    day = speed[speed["ts"].dt.hour >= 6]
+    slot = day["ts"].dt.hour * 4 + day["ts"].dt.minute // 15
+    means = day.groupby([day["segment_id"], slot])["speed_kmh"].mean().rename("m").reset_index()
+    means["k"] = means.groupby("segment_id")["m"].rank(method="first", ascending=False)
+    means["n"] = means.groupby("segment_id")["m"].transform("size")
+    top = means[means["k"] <= np.ceil(means["n"] / 9)].groupby("segment_id")["m"].mean()
+    ff = segs.set_index("segment_id").join(top.rename("top"))
+    ff["v_f"] = np.minimum(ff["top"], ff["speed_limit_kmh"]).round(3)
+    # 5-minute states: travel times, TTI, DTP, grade with exact integer arithmetic (speeds x 1000)
+    d = speed.merge(ff[["v_f", "length_m", "town"]], left_on="segment_id", right_index=True)
+    d["t"] = d["length_m"] * 3.6 / d["speed_kmh"]
+    d["tf"] = d["length_m"] * 3.6 / d["v_f"]
+    d["te"] = np.maximum(d["t"], d["tf"])
+    d["tti"] = np.maximum(d["t"] / d["tf"], 1)
+    d["dtp"] = np.maximum(1 - d["tf"] / d["t"], 0)
+    v, vf = (d["speed_kmh"] * 1000).round().astype("int64"), (d["v_f"] * 1000).round().astype("int64")
+    d["grade"] = np.select([10 * v > 7 * vf, 10 * v > 5 * vf, 10 * v > 4 * vf, 10 * v > 3 * vf],
+                           ["畅通", "基本畅通", "轻度拥堵", "中度拥堵"], "严重拥堵")
+    # 15-minute segment states
+    d["q"] = d["ts"].dt.floor("15min")
+    s15 = d.groupby(["segment_id", "q"]).agg(t=("t", "mean"), tf=("tf", "first"), length_m=("length_m", "first"),
+                                             v_f=("v_f", "first"), town=("town", "first")).reset_index()
+    s15["te"] = np.maximum(s15["t"], s15["tf"])
+    s15["speed"] = (s15["length_m"] * 3.6 / s15["t"]).round(2)
+    v15, vf15 = (s15["speed"] * 1000).round().astype("int64"), (s15["v_f"] * 1000).round().astype("int64")
+    s15["grade"] = np.select([10 * v15 > 7 * vf15, 10 * v15 > 5 * vf15, 10 * v15 > 4 * vf15, 10 * v15 > 3 * vf15],
+                             ["畅通", "基本畅通", "轻度拥堵", "中度拥堵"], "严重拥堵")
+    # network and per-town DTP/TPI and mileage shares per 15 minutes
+    out = []
+    for keys in (["q"], ["q", "town"]):
+        g = s15.groupby(keys)
+        net = g[["tf", "te", "length_m"]].sum()
+        net["dtp"] = 1 - net["tf"] / net["te"]
+        shares = s15.pivot_table(index=keys, columns="grade", values="length_m", aggfunc="sum", fill_value=0)
+        net = net.join(shares.div(net["length_m"], axis=0))
+        net["tpi"] = net["dtp"].map(tpi_of).round(2)
+        out.append(net)
+    t2 = time.perf_counter()
+    return {"load_s": t1 - t0, "compute_s": t2 - t1, "tpi": out[0]["tpi"].tolist()}
+
+
+def child(side: str, folder: str) -> None:
+    result = {"lingshu": run_lingshu, "pandas": run_pandas}[side](Path(folder))
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--segments", type=int, default=2000)
+    ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        make_data(folder, args.segments, args.days)
+        results = {}
+        for side in ("lingshu", "pandas"):
+            proc = subprocess.run([sys.executable, __file__, "--child", side, str(folder)],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                print(f"{side} failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+                return
+            line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
+            results[side] = json.loads(line[7:])
+            r = results[side]
+            print(f"{side:8s} load {r['load_s']:6.1f} s  compute {r['compute_s']:6.1f} s  "
+                  f"peak memory {r['peak_mb']:7.0f} MB", flush=True)
+    a, b = results["lingshu"], results["pandas"]
+    diff = max(abs(x - y) for x, y in zip(a["tpi"], b["tpi"], strict=True))
+    print(f"network TPI series: {len(a['tpi'])} intervals, max difference {diff:.3f}")
+    print(f"ratio pandas / lingshu, compute: {b['compute_s'] / a['compute_s']:.1f}x; "
+          f"load + compute: {(b['load_s'] + b['compute_s']) / (a['load_s'] + a['compute_s']):.1f}x; "
+          f"peak memory pandas / lingshu: {b['peak_mb'] / a['peak_mb']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
