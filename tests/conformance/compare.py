@@ -38,17 +38,17 @@ def rows(table: pa.Table) -> list[tuple]:
     return sorted(data, key=_sort_key)
 
 
-def same(a: Any, b: Any, rel: float) -> bool:
+def same(a: Any, b: Any, rel: float, abs_: float = 1e-9) -> bool:
     if isinstance(a, float) and isinstance(b, float | int) or isinstance(b, float) and isinstance(a, int):
         if math.isnan(float(a)) and math.isnan(float(b)):
             return True
-        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=rel)
+        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_)
     if isinstance(a, tuple) and isinstance(b, tuple):
-        return len(a) == len(b) and all(same(x, y, rel) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(same(x, y, rel, abs_) for x, y in zip(a, b, strict=True))
     return a == b
 
 
-def differences(table: str, expected: pa.Table, actual: pa.Table, rel: float) -> list[str]:
+def differences(table: str, expected: pa.Table, actual: pa.Table, rel: float, abs_: float = 1e-9) -> list[str]:
     """What differs, in words; empty when the tables conform."""
     if expected.column_names != actual.column_names:
         return [f"{table}: columns {expected.column_names} != {actual.column_names}"]
@@ -56,8 +56,8 @@ def differences(table: str, expected: pa.Table, actual: pa.Table, rel: float) ->
         return [f"{table}: {expected.num_rows} rows != {actual.num_rows} rows"]
     out = []
     for i, (e, a) in enumerate(zip(rows(expected), rows(actual), strict=True)):
-        if not same(e, a, rel):
-            cols = [c for c, x, y in zip(expected.column_names, e, a, strict=True) if not same(x, y, rel)]
+        if not same(e, a, rel, abs_):
+            cols = [c for c, x, y in zip(expected.column_names, e, a, strict=True) if not same(x, y, rel, abs_)]
             out.append(f"{table}: row {i} differs in {cols}: {e} != {a}")
             if len(out) >= 5:
                 break
