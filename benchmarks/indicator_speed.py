@@ -68,8 +68,9 @@ def main() -> None:
                       flush=True)
             fly, mat = results["on the fly"], results["materialized"]
             assert fly[1].table.to_pylist() == mat[1].table.to_pylist(), "the two answers differ"
+            threads = ctx.engine.scalar("SELECT current_setting('threads')")
             print(f"ratio on the fly / materialized: {fly[0] / mat[0]:.0f}x (answers identical); "
-                  f"threads {ctx.engine.scalar('SELECT current_setting(\'threads\')')}, cpus {os.cpu_count()}")
+                  f"DuckDB threads {threads}, cpus {os.cpu_count()}")
 
 
 if __name__ == "__main__":
