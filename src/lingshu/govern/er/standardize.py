@@ -110,24 +110,34 @@ def _split_surname(name: str) -> tuple[str, str]:
     return name[:1], name[1:]
 
 
-def name_parts(raw: str | None) -> tuple[str, str, str, list[str]] | None:
+@functools.lru_cache(maxsize=8192)
+def _char_pinyin(c: str) -> str:
+    """One character's dictionary reading (cached: a name register uses a few thousand characters).
+
+    Per character rather than per string: names are not phrases, and phrase readings would apply
+    word context that names do not have.
+    """
+    return "".join(p for p in _pinyin()(c) if p.isalpha()).lower()
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def name_parts(raw: str | None) -> tuple[str, str, str, tuple[str, ...]] | None:
     """(pinyin surname-aware, pinyin plain, surname pinyin, given-name syllables) of one name."""
     name = clean_person_name(raw)
     if not name:
         return None
     if _HAN.search(name):
-        lazy = _pinyin()
         sur, given = _split_surname(name)
-        sur_plain = "".join(lazy(sur))
+        sur_plain = "".join(_char_pinyin(c) for c in sur)
         sur_py = SURNAME_READINGS.get(sur, sur_plain)
-        given_py = [p.lower() for p in lazy(given) if p.isalpha()]
-        return sur_py + "".join(given_py), sur_plain + "".join(given_py), sur_py, given_py
+        given_py = [p for p in (_char_pinyin(c) for c in given) if p]
+        return sur_py + "".join(given_py), sur_plain + "".join(given_py), sur_py, tuple(given_py)
     tokens = [t for t in re.split(r"[^A-Za-z]+", name.lower()) if t]
     if not tokens:
         return None
     # Chinese order (surname first), as registers and the synthetic world write it.
     joined = "".join(tokens)
-    return joined, joined, tokens[0], [s for t in tokens[1:] for s in split_syllables(t)]
+    return joined, joined, tokens[0], tuple(s for t in tokens[1:] for s in split_syllables(t))
 
 
 def clean_ent_name(raw: str | None) -> str | None:
@@ -138,6 +148,7 @@ def clean_ent_name(raw: str | None) -> str | None:
     return s or None
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def ent_name_core(raw: str | None) -> str | None:
     s = clean_ent_name(raw)
     if not s:
