@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -31,6 +32,8 @@ DEFAULT_CONF: dict[str, str] = {
     "spark.driver.memory": "1g",
     "spark.sql.adaptive.enabled": "true",
     "spark.python.worker.reuse": "true",  # the governance UDFs keep their DuckDB per worker
+    # Lingshu keeps no tables in Spark's catalog; without this Spark leaves spark-warehouse/ in the cwd.
+    "spark.sql.warehouse.dir": os.path.join(tempfile.gettempdir(), "lingshu-spark-catalog"),
 }
 
 _lock = threading.Lock()
