@@ -97,17 +97,17 @@ def golden_step(ctx: Context, step: StepSpec, opts: GoldenOptions) -> dict[str, 
     result = resolve(records, model, prev, cfg)
     batch = (max(prev_log.column("batch").to_pylist(), default=0) + 1) if prev_log is not None else 1
     log = _log(prev_log, result.events, result.stats, batch, model.version)
-    return {step.name: result.golden, xref_t: (result.xref, ["record_key"]), log_t: (log, ["batch", "event", "master_id"]),
+    return {step.name: result.golden, xref_t: (result.xref, ["record_key"]), log_t: (log, ["batch", "seq"]),
             review_t: (result.review, ["record_key_l", "record_key_r"])}
 
 
 def _log(prev: pa.Table | None, events: list[dict], stats: dict[str, int], batch: int, model_version: int) -> pa.Table:
     at = datetime.now().replace(microsecond=0)
-    rows = [{"batch": batch, "logged_at": at, "event": e["event"], "master_id": e["master_id"],
-             "other_master_id": e["other_master_id"], "detail": None} for e in events]
-    rows.append({"batch": batch, "logged_at": at, "event": "run", "master_id": None, "other_master_id": None,
+    rows = [{"batch": batch, "seq": i + 1, "logged_at": at, "event": e["event"], "master_id": e["master_id"],
+             "other_master_id": e["other_master_id"], "detail": None} for i, e in enumerate(events)]
+    rows.append({"batch": batch, "seq": 0, "logged_at": at, "event": "run", "master_id": None, "other_master_id": None,
                  "detail": json.dumps({**stats, "model_version": model_version}, ensure_ascii=False)})
-    schema = pa.schema([("batch", pa.int64()), ("logged_at", pa.timestamp("us")), ("event", pa.string()),
+    schema = pa.schema([("batch", pa.int64()), ("seq", pa.int64()), ("logged_at", pa.timestamp("us")), ("event", pa.string()),
                         ("master_id", pa.string()), ("other_master_id", pa.string()), ("detail", pa.string())])
     new = pa.Table.from_pylist(rows, schema=schema)
     return pa.concat_tables([prev.cast(schema), new]) if prev is not None else new
