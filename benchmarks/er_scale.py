@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import resource
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,10 +47,8 @@ def person_sources(records: int, seed: int) -> tuple[pa.Table, pa.Table]:
 
     persons_wanted = int(records / RECORDS_PER_PERSON)
     cfg = SynthConfig(scale=persons_wanted / 30_000, seed=seed)
-    base = Path(__file__).resolve().parent / ".er_scale_addresses.parquet"
+    base = Path(tempfile.gettempdir()) / "lingshu_er_scale_addresses.parquet"
     if not base.exists():  # addresses from a small world (the address base does not scale with persons)
-        import tempfile
-
         from lingshu.synth import generate
 
         tmp = Path(tempfile.mkdtemp(prefix="er_scale_"))
