@@ -91,8 +91,8 @@ def is_valid_id(raw: str | None) -> bool:
 # -- SQL ------------------------------------------------------------------------------------------
 # The weighted sum over the weights of checksums.py (defined once there). TRY_CAST makes a
 # non-digit yield NULL instead of an error: NULL then fails the check.
-_W = "[" + ", ".join(str(w) for w in ID_WEIGHTS) + "]"
-_SUM = f"list_sum(list_transform(range(17), lambda i: TRY_CAST(substr(b, i + 1, 1) AS INTEGER) * {_W}[i + 1]))"
+# Spelled out term by term: straight-line arithmetic runs several times faster than a list lambda.
+_SUM = "(" + " + ".join(f"TRY_CAST(substr(b, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(ID_WEIGHTS)) + ")"
 _CENTURY = "CASE WHEN substr(c, 13, 3) IN ('996', '997', '998', '999') THEN '18' ELSE '19' END"
 
 macro("id_check_char", "b", f"substr('{ID_CHECK}', CAST({_SUM} % 11 AS INTEGER) + 1, 1)",

@@ -19,5 +19,8 @@ def fullwidth_to_halfwidth(s: str | None) -> str | None:
     return None if s is None else s.translate(_TABLE)
 
 
-macro("fullwidth_to_halfwidth", "x", f"translate(x, {sql_str(FULLWIDTH)}, {sql_str(HALFWIDTH)})",
+# Pure-ASCII text (one byte per character) has nothing to fold: skipping translate() there makes
+# the common case several times faster.
+macro("fullwidth_to_halfwidth", "x",
+      f"CASE WHEN strlen(x) = length(x) THEN x ELSE translate(x, {sql_str(FULLWIDTH)}, {sql_str(HALFWIDTH)}) END",
       "Fold full-width ASCII forms (Ａ１＋) and the ideographic space to half-width.")
