@@ -45,5 +45,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Benchmarks: every script in benchmarks/, figures and baselines into docs/benchmarks.md.
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+# Small sizes in a few minutes: CI runs this (through the test suite) to check the scripts work.
+bench-quick: setup
+	$(BIN)/python benchmarks/run_all.py --quick --out build/benchmarks-quick.md
+
 clean:
 	rm -rf $(VENV) demo-workspace .pytest_cache node_modules $(WEB_DIST)
