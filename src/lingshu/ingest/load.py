@@ -76,15 +76,25 @@ def _typed(name: str, declared: dict[str, ColumnSpec]) -> str:
     return f"TRY_CAST(trim({_q(name)}) AS {col.type})"
 
 
-def typed_select(source: SourceSpec, raw: str, raw_columns: list[str]) -> tuple[str, str]:
-    """SQL for the loaded rows and for the quarantined rows of the raw table ``raw``."""
-    declared = {c.name: c for c in source.columns}
+def reason_sql(source: SourceSpec, raw_columns: list[str]) -> str:
+    """The expression giving each raw row's reasons for rejection (NULL: the row is fine)."""
     checks = [expr for c in source.columns for expr in _problems(c)]
     reason = f"concat_ws('; ', {', '.join(checks)})" if checks else "NULL"
     if PARSE_ERROR in raw_columns:
         # A row that could not be parsed has no values to check: its parse error is the reason.
         reason = f"coalesce({_q(PARSE_ERROR)}, {reason})"
-    with_reason = f"SELECT *, nullif({reason}, '') AS {REASON} FROM {raw}"
+    return f"nullif({reason}, '')"
+
+
+def typed_select(source: SourceSpec, raw: str, raw_columns: list[str], checked: str | None = None) -> tuple[str, str]:
+    """SQL for the loaded rows and for the quarantined rows of the raw table ``raw``.
+
+    ``checked`` names a table holding ``raw`` plus its ``_reason`` already computed (ingest
+    computes the reasons once and reads them three times).
+    """
+    declared = {c.name: c for c in source.columns}
+    with_reason = (f"SELECT * FROM {checked}" if checked
+                   else f"SELECT *, {reason_sql(source, raw_columns)} AS {REASON} FROM {raw}")
     out_cols = [f"{_typed(n, declared)} AS {_q(n)}" for n in raw_columns if n not in (PARSE_ERROR, RAW)]
     loaded = f"SELECT {', '.join(out_cols)} FROM ({with_reason}) WHERE {REASON} IS NULL"
     rejected = f"SELECT * FROM ({with_reason}) WHERE {REASON} IS NOT NULL"
@@ -183,8 +193,13 @@ def ingest_source(engine: Engine, source: SourceSpec, ctx: ReadContext, run_id: 
             f"source {source.name!r} lacks declared column(s) {', '.join(missing)}; it has {', '.join(present)}",
             hint="rename the columns in the file, or fix columns: in pack.yaml (match name or title; case-sensitive)",
         )
-    loaded_sql, rejected_sql = typed_select(source, raw, raw_columns)
-    rows_loaded = int(engine.scalar(f"SELECT count(*) FROM ({loaded_sql})"))
+    checked = _q(f"__checked_{table}")
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE {checked} AS "
+                   f"SELECT *, {reason_sql(source, raw_columns)} AS {REASON} FROM {raw}")
+    engine.execute(f"DROP TABLE IF EXISTS {raw}")
+    raw = checked  # from here on the raw rows are read with their reasons
+    loaded_sql, rejected_sql = typed_select(source, raw, raw_columns, checked)
+    rows_loaded = int(engine.scalar(f"SELECT count(*) FROM {checked} WHERE {REASON} IS NULL"))
     _write_ods(engine, layer, table, loaded_sql, plan)
     rows_quarantined = _quarantine(engine, source, table, rejected_sql, run_id)
     new_max = None
