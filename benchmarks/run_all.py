@@ -37,7 +37,7 @@ class Bench:
 BENCHMARKS = [
     Bench("ingest", "ingest_vs_read_csv.py", "Ingest vs DuckDB's bare read_csv", (), ("--rows", "200000")),
     Bench("validators", "validators_vs_python.py", "ID validation vs per-row Python (id-validator)",
-          (), ("--rows", "200000", "--python-rows", "20000")),
+          (), ("--rows", "200000", "--python-rows", "300", "--loop-rows", "20000")),
     Bench("quality", "quality_rules.py", "30 quality rules: batched vs per-rule queries vs Great Expectations",
           (), ("--rows", "200000", "--ge-rows", "20000", "--repeat", "1")),
     Bench("crypto", "crypto_ids.py", "SM4 encrypt/decrypt of ID numbers", (), ("--rows", "20000")),
