@@ -97,7 +97,7 @@ def build(tmp: Path, rows: int) -> tuple[Path, str, Path]:
                    .replace("api_rate_per_minute: 1200", "api_rate_per_minute: 100000000"), encoding="utf-8")
     with Context(ws.load(ws.root)) as ctx:
         assert ctx.run("bench").status == "success"
-        ctx.security.accounts.add_user("loadtest", ["service"])
+        ctx.security.accounts.add_user("loadtest", ["client"])
         ctx.security.grants.add("user:loadtest", "dataset:ads.bench_records", ["read"])
         key = ctx.security.accounts.create_key("loadtest")
         table = ctx.engine.query("SELECT * FROM ads.bench_records ORDER BY record_id")
