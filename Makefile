@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Benchmark baselines (benchmarks/requirements.txt); defined here because rules below name it.
+BENCH_STAMP := $(VENV)/.bench-installed
 
 .PHONY: demo test test-fast setup system-deps web bench bench-quick clean
 
@@ -47,7 +49,6 @@ $(STAMP): pyproject.toml
 
 # Benchmarks: every script in benchmarks/, figures and baselines into docs/benchmarks.md.
 # The baselines (Datasette, Great Expectations, recordlinkage, id-validator) are benchmark-only.
-BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): benchmarks/requirements.txt $(STAMP)
 	$(BIN)/pip install --quiet -r benchmarks/requirements.txt
