@@ -7,7 +7,6 @@ server is down they fail (CI runs both stores) unless LINGSHU_SKIP_PG=1 is set d
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,26 +19,13 @@ settings.load_profile("lingshu")
 
 from lingshu.core.context import Context
 from lingshu.core.workspace import init_workspace
-from support import ORDERS_PACK, write_files
-
-PG_ADMIN = os.environ.get("LINGSHU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from support import ORDERS_PACK, pg_database, write_files
 
 
 def _pg_database() -> Iterator[str]:
-    import sqlalchemy as sa
-
     if os.environ.get("LINGSHU_SKIP_PG") == "1":
         pytest.skip("LINGSHU_SKIP_PG=1")
-    name = f"lingshu_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as c:
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from pg_database()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

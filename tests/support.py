@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+PG_ADMIN = os.environ.get("LINGSHU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def pg_database(prefix: str = "lingshu_test") -> Iterator[str]:
+    """A fresh PostgreSQL database on the local server for one test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

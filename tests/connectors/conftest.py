@@ -9,22 +9,14 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-PG_ADMIN = os.environ.get("LINGSHU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from support import pg_database
+
 MYSQL_ADMIN = os.environ.get("LINGSHU_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    name = f"lingshu_src_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as c:
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from pg_database("lingshu_src")
 
 
 @pytest.fixture

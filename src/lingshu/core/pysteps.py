@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from lingshu.core.errors import PackError
 from lingshu.core.registry import Registry
+from lingshu.models.materialize import count_changes
 from lingshu.pack.spec import StepSpec
 from lingshu.pack.stepnodes import StepNode, StepOutput
 
@@ -106,33 +107,6 @@ def write_table(ctx: Context, table: str, data: pa.Table, update: TableUpdate, k
         if not existed:
             update.rows_inserted, update.rows_updated, update.rows_deleted = update.rows_after, 0, 0
         elif key:
-            update.rows_inserted, update.rows_updated, update.rows_deleted = _diff(engine, side, table, key)
+            update.rows_inserted, update.rows_updated, update.rows_deleted = count_changes(engine, side, table, key)
 
     engine.replace_table_from_arrow(layer, name, data, inspect)
-
-
-def _diff(engine: Any, side: str, table: str, key: list[str]) -> tuple[int, int, int]:
-    layer, name = table.split(".")
-    s_schema, s_name = side.replace('"', "").split(".")
-    new_cols = [c.name for c in engine.columns(s_schema, s_name)]
-    old_cols = {c.name for c in engine.columns(layer, name)}
-    values = [c for c in new_cols if c not in key]
-    k = ", ".join(_q(c) for c in key)
-    if set(new_cols) != old_cols:
-        changed = "true"  # the shape changed: every surviving row counts as updated
-    elif values:
-        changed = (f"row({', '.join('n.' + _q(c) for c in values)}) IS DISTINCT FROM "
-                   f"row({', '.join('o.' + _q(c) for c in values)})")
-    else:
-        changed = "false"
-    row = engine.query(f"""
-        SELECT count(*) FILTER (WHERE o.__o IS NULL) AS i,
-               count(*) FILTER (WHERE n.__n AND o.__o AND {changed}) AS u,
-               count(*) FILTER (WHERE n.__n IS NULL) AS d
-        FROM (SELECT *, true AS __n FROM {side}) n
-        FULL JOIN (SELECT *, true AS __o FROM "{layer}"."{name}") o USING ({k})""").to_pylist()[0]
-    return row["i"], row["u"], row["d"]
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -48,13 +48,22 @@ def materialize(engine: Engine, model: SqlModel, update: TableUpdate, *, full_re
 
 
 def _diff(engine: Engine, side: str, old: str, model: SqlModel) -> tuple[int, int, int]:
-    """Inserted, updated, deleted rows between the old table and the built side table, by key."""
-    schema, name = side.replace('"', "").split(".")
-    new_cols = [c.name for c in engine.columns(schema, name)]
-    old_cols = {c.name for c in engine.columns(model.layer, model.table)}
-    key = ", ".join(f'"{k}"' for k in model.unique_key)
     # Ciphertexts differ on every build (fresh nonces): compare their deterministic tokens instead.
-    values = [c for c in new_cols if c not in model.unique_key and c not in model.encrypted]
+    return count_changes(engine, side, model.name, model.unique_key, skip=model.encrypted)
+
+
+def count_changes(engine: Engine, side: str, table: str, key: list[str],
+                  skip: set[str] | frozenset[str] = frozenset()) -> tuple[int, int, int]:
+    """Inserted, updated, deleted rows between ``table`` and the built side table, by ``key``.
+
+    Shared by models and Python steps; columns in ``skip`` are not compared.
+    """
+    layer, name = table.split(".")
+    schema, side_name = side.replace('"', "").split(".")
+    new_cols = [c.name for c in engine.columns(schema, side_name)]
+    old_cols = {c.name for c in engine.columns(layer, name)}
+    keys = ", ".join(_col(k) for k in key)
+    values = [c for c in new_cols if c not in key and c not in skip]
     if set(new_cols) != old_cols:
         changed = "true"  # the shape changed: every surviving row counts as updated
     elif values:
@@ -68,7 +77,7 @@ def _diff(engine: Engine, side: str, old: str, model: SqlModel) -> tuple[int, in
                count(*) FILTER (WHERE n.__n AND o.__o AND {changed}) AS updated,
                count(*) FILTER (WHERE n.__n IS NULL) AS deleted
         FROM (SELECT *, true AS __n FROM {side}) n
-        FULL JOIN (SELECT *, true AS __o FROM {old}) o USING ({key})""").to_pylist()[0]
+        FULL JOIN (SELECT *, true AS __o FROM {_col(layer)}.{_col(name)}) o USING ({keys})""").to_pylist()[0]
     return row["inserted"], row["updated"], row["deleted"]
 
 
