@@ -158,3 +158,33 @@ def test_wrong_master_key_fails_clearly_and_keeps_the_previous_table(ctx, monkey
         error = report.failed[0].error or ""
         assert "key" in error.lower() and rows[0]["id_number"] not in error
         assert other.engine.query("SELECT person_id, id_number_token FROM ods.persons ORDER BY 1") == before
+
+
+def test_cli_rotation_of_data_key_and_master_key_keeps_values_readable(ctx, capsys) -> None:
+    from lingshu.cli.main import main
+
+    context, rows = ctx
+    context.run("persons")
+    root = context.workspace.root
+    context.close()
+
+    def cli(*args: str) -> tuple[int, str]:
+        with pytest.raises(SystemExit) as done:
+            main(["-w", str(root), *args])
+        out = capsys.readouterr()
+        return int(done.value.code or 0), out.out + out.err
+
+    code, text = cli("key", "rotate", "ods.persons")
+    assert code == 0 and "key version 2" in text
+    code, text = cli("key", "rewrap")
+    assert code == 0 and "re-wrapped" in text
+    assert list((root / "secrets").glob("master.key.retired-*"))
+    with Context(context.workspace) as again:
+        versions = again.vault.cipher("ods.persons", "id_number").key_versions(
+            again.engine.query("SELECT id_number FROM ods.persons").column(0)).to_pylist()
+        assert set(versions) == {2}
+        plain = again.vault.cipher("ods.persons", "id_number").decrypt(
+            again.engine.query("SELECT id_number FROM ods.persons ORDER BY person_id").column(0)).to_pylist()
+        assert plain == [r["id_number"] for r in rows]
+        actions = [r["action"] for r in again.security.audit.list(10)]
+        assert "key.rotate" in actions and "key.rewrap" in actions

@@ -105,6 +105,54 @@ def register(app: typer.Typer) -> None:
                    ["prefix", "username", "label", "created_at", "expires_at", "revoked_at", "last_used_at",
                     "rate_per_minute", "allowed_ips"])
 
+    @key_app.command("rotate")
+    def key_rotate(table: Annotated[str, typer.Argument(help="Table whose data key rotates, e.g. ods.persons / 数据表")]) -> None:
+        """Rotate a table's data key and re-encrypt its sealed columns / 轮换数据密钥并重新加密。"""
+        from lingshu.security.fieldcrypt import rotate_table_column
+
+        with open_context() as ctx:
+            producer = ctx.catalog.producers.get(table)
+            if producer is None:
+                raise LingshuError(f"no table {table!r}", hint="name a table a pack produces, e.g. ods.persons")
+            node = producer.produces()[table]
+            specs = node.spec.columns if getattr(node, "spec", None) else getattr(node, "columns", [])
+            sealed = [c.name for c in specs if c.encrypt]
+            if not sealed:
+                raise LingshuError(f"{table} has no encrypted columns", hint="mark columns encrypt: true in pack.yaml")
+            keyring = ctx.vault.keyring
+            record = keyring.rotate(table)
+            schema, name = table.split(".")
+            changed = {c: rotate_table_column(ctx.engine, schema, name, c, keyring, dataset=table, key_id=table)
+                       for c in sealed}
+            ctx.security.audit.record(_actor(), "key.rotate", f"dataset:{table}", version=record.version,
+                                      reencrypted=changed)
+        console.print(f"已轮换 rotated {table} to key version {record.version}; re-encrypted values: {changed}")
+
+    @key_app.command("rewrap")
+    def key_rewrap() -> None:
+        """Rotate the master key: re-wrap every data key / 轮换主密钥（重新封装数据密钥）。"""
+        import os
+        import time as _time
+
+        from lingshu.security.keys import ENV_VAR, MasterKeyConfig, open_key_provider, write_key_file
+        from lingshu.security.vault import KEY_FILE
+
+        with open_context() as ctx:
+            if os.environ.get(ENV_VAR):
+                raise LingshuError("the master key comes from the environment",
+                                   hint=f"rotate it where {ENV_VAR} is set, then run rewrap with the new key file")
+            secrets_dir = ctx.workspace.folder("secrets")
+            fresh = secrets_dir / f"{KEY_FILE}.new"
+            fresh.unlink(missing_ok=True)
+            write_key_file(fresh)
+            count = ctx.vault.keyring.rewrap(open_key_provider(MasterKeyConfig(provider="file", path=fresh)))
+            retired = secrets_dir / f"{KEY_FILE}.retired-{_time.strftime('%Y%m%d%H%M%S')}"
+            (secrets_dir / KEY_FILE).rename(retired)
+            fresh.rename(secrets_dir / KEY_FILE)
+            ctx.security.audit.record(_actor(), "key.rewrap", "master-key", data_keys=count)
+        console.print(f"主密钥已轮换 master key rotated; {count} data keys re-wrapped. "
+                      f"The old key is kept at {retired}: destroy it once backups are verified.")
+
     @key_app.command("revoke")
     def key_revoke(prefix: str) -> None:
         """Revoke an API key / 吊销密钥。"""
