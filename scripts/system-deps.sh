@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages Lingshu needs, only those missing. Idempotent and quiet when done.
 set -euo pipefail
-packages=(chromium fonts-wqy-microhei libreoffice-writer-nogui)
+packages=(chromium fonts-wqy-microhei libreoffice-writer-nogui poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
