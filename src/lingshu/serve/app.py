@@ -25,6 +25,7 @@ ROUTERS: Registry[str] = Registry("router")
 ROUTERS.add("health", "lingshu.serve.health:router")
 ROUTERS.add("auth", "lingshu.serve.auth:router")
 ROUTERS.add("datasets", "lingshu.serve.datasets:router")
+ROUTERS.add("actions", "lingshu.serve.actions:router")
 ROUTERS.add("features", "lingshu.serve.features:router")
 ROUTERS.add("indicators", "lingshu.serve.indicators:router")
 ROUTERS.add("dashboards", "lingshu.serve.dashboards:router")  # 看板 API and pages

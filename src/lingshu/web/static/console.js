@@ -18,6 +18,18 @@
       }
     });
   }
+  // Action buttons (run a pack, submit for review): POST, then say what the server answered.
+  for (const btn of document.querySelectorAll("button[data-action]")) {
+    btn.addEventListener("click", async () => {
+      const result = btn.parentElement.querySelector("[data-action-result]");
+      btn.disabled = true;
+      const r = await fetch(btn.dataset.action, { method: "POST", credentials: "same-origin" });
+      const body = await r.json().catch(() => ({}));
+      result.textContent = r.ok ? (body.review ? "已提交审核 #" + body.review : "已开始运行，稍后刷新查看运行记录")
+                                : (body.error || "操作失败");
+      btn.disabled = false;
+    });
+  }
   const out = document.querySelector("[data-logout]");
   if (out) out.addEventListener("click", async (e) => {
     e.preventDefault();
