@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lingshu.govern.industry import check_industry, table
-from lingshu.govern.regions import lingang, region_check, shanghai_regions, zone_of_town
+from lingshu.govern.regions import lingang, shanghai_regions, zone_of_town
 
 CURRENT = {"310101": "黄浦区", "310104": "徐汇区", "310105": "长宁区", "310106": "静安区", "310107": "普陀区",
            "310109": "虹口区", "310110": "杨浦区", "310112": "闵行区", "310113": "宝山区", "310114": "嘉定区",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa

@@ -25,9 +25,8 @@ from pydantic import BaseModel, ValidationError
 
 from lingshu.core.errors import PackError
 from lingshu.core.registry import Registry
-from lingshu.models.materialize import count_changes
 from lingshu.pack.spec import StepSpec
-from lingshu.pack.stepnodes import StepNode, StepOutput
+from lingshu.pack.stepnodes import StepNode
 
 if TYPE_CHECKING:
     from lingshu.core.context import Context
@@ -107,6 +106,8 @@ def write_table(ctx: Context, table: str, data: pa.Table, update: TableUpdate, k
         if not existed:
             update.rows_inserted, update.rows_updated, update.rows_deleted = update.rows_after, 0, 0
         elif key:
+            from lingshu.models.materialize import count_changes  # here: models import pack, which imports us
+
             update.rows_inserted, update.rows_updated, update.rows_deleted = count_changes(engine, side, table, key)
 
     engine.replace_table_from_arrow(layer, name, data, inspect)

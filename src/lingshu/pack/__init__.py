@@ -1,6 +1,6 @@
-"""Scenario packs: a folder of YAML + SQL that the platform runs end to end."""
+"""Scenario packs: a folder of YAML + SQL that the platform runs end to end.
 
-from lingshu.pack.loader import Pack, PackCatalog, load_pack
-from lingshu.pack.spec import PackSpec
-
-__all__ = ["Pack", "PackCatalog", "PackSpec", "load_pack"]
+``pack.spec`` holds the pack.yaml schema and ``pack.loader`` the loader and catalog. Nothing is
+imported here: models import the spec, and the loader imports models, so an eager import in this
+file would make the two packages import each other.
+"""

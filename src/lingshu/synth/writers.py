@@ -62,8 +62,18 @@ def _write_parquet(data, path: Path, opts: dict) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
+JSONL_CHUNK = 50_000  # rows per to_json call: pandas builds each call's whole text in memory
+
+
 def _write_jsonl(data, path: Path, opts: dict) -> None:
-    _as_frame(data).to_json(path, orient="records", lines=True, force_ascii=False)
+    """One JSON object per line, written a chunk of rows at a time (same bytes as one to_json call)."""
+    df = _as_frame(data)
+    if len(df) == 0:
+        df.to_json(path, orient="records", lines=True, force_ascii=False)
+        return
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for start in range(0, len(df), JSONL_CHUNK):
+            f.write(df.iloc[start : start + JSONL_CHUNK].to_json(orient="records", lines=True, force_ascii=False))
 
 
 def _normalize_zip(path: Path) -> None:

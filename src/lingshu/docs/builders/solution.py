@@ -6,7 +6,7 @@ from collections import Counter
 
 from lingshu.docs.builders.common import next_runs, never_ran, num, run_summary, schedule_text, status
 from lingshu.docs.facts import LAYER_TEXT, Facts, local
-from lingshu.docs.model import Bullets, Document, Fields, Figure, Paragraph, Signatures, Table
+from lingshu.docs.model import Bullets, Document, Fields, Paragraph, Signatures, Table
 from lingshu.docs.registry import DOCUMENTS, document, new_document
 
 PARTIES = ["需求方（业务部门）", "承建方（数据工程）", "数据局（审核）"]
