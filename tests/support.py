@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PG_ADMIN = os.environ.get("LINGSHU_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+MYSQL_ADMIN = os.environ.get("LINGSHU_TEST_MYSQL", "mysql+pymysql://root@127.0.0.1:3306/")
 
 
 def pg_database(prefix: str = "lingshu_test") -> Iterator[str]:
@@ -72,3 +73,19 @@ ORDERS_PACK = {
         SELECT town, count(*) AS orders, sum(amount) AS amount FROM dwd.orders GROUP BY town
         """,
 }
+
+
+def mysql_database(prefix: str = "lingshu_test") -> Iterator[str]:
+    """A fresh MariaDB/MySQL database on the local server for one test, dropped afterwards."""
+    import sqlalchemy as sa
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(MYSQL_ADMIN)
+    with admin.begin() as c:
+        c.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    try:
+        yield f"{MYSQL_ADMIN}{name}?charset=utf8mb4"
+    finally:
+        with admin.begin() as c:
+            c.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()

@@ -110,30 +110,23 @@ def test_scale_one_generates_in_under_a_minute(tmp_path):
     assert elapsed < 60, f"scale 1 took {elapsed:.1f}s"
 
 
-@pytest.mark.postgres
-def test_upstream_tables_can_go_to_postgresql(tmp_path):
+@pytest.mark.parametrize("server", [pytest.param("postgresql", marks=pytest.mark.postgres),
+                                    pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def test_upstream_tables_can_go_to_a_database_server(tmp_path, server):
     import sqlalchemy as sa
 
-    url = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    from support import mysql_database, pg_database
+
+    databases = pg_database("synth") if server == "postgresql" else mysql_database("synth")
+    db_url = next(databases)
     try:
-        sa.create_engine(url).connect().close()
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"PostgreSQL not reachable: {e}")
-    name = f"synth_{int(time.time())}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f"CREATE DATABASE {name}"))
-    try:
-        db_url = url.rsplit("/", 1)[0] + "/" + name
-        res = generate(SynthConfig(scale=0.02, db_url=db_url, excel=False), tmp_path / "pg")
+        res = generate(SynthConfig(scale=0.02, db_url=db_url, excel=False), tmp_path / server)
         eng = sa.create_engine(db_url)
         with eng.connect() as c:
             n = c.execute(sa.text("SELECT count(*) FROM ga_population")).scalar()
         eng.dispose()
         entry = next(f for f in res.manifest["files"] if f["table"] == "ga_population")
         assert n == entry["rows"] > 0
-        assert not (tmp_path / "pg" / "sources" / "upstream.sqlite").exists()
+        assert not (tmp_path / server / "sources" / "upstream.sqlite").exists()
     finally:
-        with admin.connect() as c:
-            c.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+        databases.close()
