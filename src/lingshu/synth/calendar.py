@@ -12,18 +12,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from lingshu.analysis.holidays import rest_days
 from lingshu.synth.config import SynthConfig
 from lingshu.synth.rng import domain_rng
 
-HOLIDAYS = {
-    "元旦": [("2023-01-01", 2), ("2024-01-01", 1), ("2025-01-01", 1), ("2026-01-01", 3)],
-    "春节": [("2023-01-21", 7), ("2024-02-10", 8), ("2025-01-28", 8), ("2026-02-15", 9)],
-    "清明节": [("2023-04-05", 1), ("2024-04-04", 3), ("2025-04-04", 3)],
-    "劳动节": [("2023-04-29", 5), ("2024-05-01", 5), ("2025-05-01", 5)],
-    "端午节": [("2023-06-22", 3), ("2024-06-10", 1), ("2025-05-31", 3)],
-    "中秋节": [("2024-09-15", 3)],
-    "国庆节": [("2023-09-29", 8), ("2024-10-01", 7), ("2025-10-01", 8)],
-}
 WEATHER = ["晴", "多云", "阴", "小雨", "中雨", "大雨"]
 WEATHER_P = [0.35, 0.25, 0.15, 0.14, 0.08, 0.03]
 RAIN_FACTOR = {"晴": 1.0, "多云": 1.0, "阴": 0.98, "小雨": 0.92, "中雨": 0.86, "大雨": 0.78}
@@ -32,13 +24,8 @@ EVENTS = [("滴水湖音乐节", "KA001"), ("临港马拉松", "KA001"), ("海�
 
 
 def holiday_map() -> dict[dt.date, str]:
-    out = {}
-    for name, spans in HOLIDAYS.items():
-        for first, days in spans:
-            d0 = dt.date.fromisoformat(first)
-            for k in range(days):
-                out[d0 + dt.timedelta(days=k)] = name
-    return out
+    """The official rest days: the same table the packs' day-type functions use."""
+    return rest_days()
 
 
 def anchor(cfg: SynthConfig) -> dt.date:
