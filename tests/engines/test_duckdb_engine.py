@@ -82,3 +82,28 @@ def test_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
             f"try:\n    open_engine('duckdb', r'{path}')\nexcept EngineError as e:\n    print('CLEAR', e.hint)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "CLEAR" in out.stdout, out.stderr
+
+
+def test_reader_cursors_get_the_installed_functions_on_every_thread(tmp_path: Path) -> None:
+    import threading
+
+    engine = open_engine("duckdb", tmp_path / "w.duckdb")
+    state = {"installs": 0}
+
+    def install(target) -> None:  # an installer that remembers "done" per engine object
+        if getattr(target, "_done", False):
+            return
+        target.execute("CREATE OR REPLACE TEMP MACRO double_it(x) AS x * 2")
+        target._done = True
+        state["installs"] += 1
+
+    install(engine)
+    engine.add_reader_setup(install)
+    reader = engine.reader()
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(reader.scalar("SELECT double_it(21)"))) for _ in range(3)]
+    for t in threads:
+        t.start()
+        t.join()
+    assert results == [42, 42, 42]
+    assert state["installs"] == 4  # the main connection and one per reader cursor

@@ -49,14 +49,17 @@ class Context:
 
     @cached_property
     def engine(self) -> Engine:
-        warehouse, options = self.workspace.engine_target(self.engine_name)
-        engine = open_engine(self.engine_name, warehouse, **options)
+        engine = open_engine(self.engine_name, self.workspace.warehouse)
+        self._install_functions(engine)
+        engine.add_reader_setup(self._install_functions)  # reader cursors get the same functions
+        return engine
+
+    def _install_functions(self, engine: Engine) -> None:
         for _, target in SQL_FUNCTIONS.items():
             module, func = target.split(":")
             getattr(importlib.import_module(module), func)(engine)
         if engine.capabilities.python_udfs:
             self.vault.register_sql(engine)  # lingshu_encrypt / lingshu_token for sealed columns
-        return engine
 
     @cached_property
     def vault(self) -> Vault:
@@ -75,7 +78,8 @@ class Context:
 
     @cached_property
     def indicators(self) -> IndicatorService:
-        return IndicatorService(self.catalog, self.engine, self.state)
+        # Reads only: through the reader, so dashboards never wait for a pipeline's swap.
+        return IndicatorService(self.catalog, self.engine.reader(), self.state)
 
     @cached_property
     def quality(self) -> QualityService:

@@ -80,6 +80,12 @@ class Engine(abc.ABC):
     ) -> None:
         """Expose a vectorized Python function (Arrow in, Arrow out) to SQL."""
 
+    def add_reader_setup(self, hook: Callable[[Engine], Any]) -> None:
+        """Run ``hook`` on every new reader connection (to install SQL functions there).
+
+        Engines whose readers share the main connection need nothing: this default does nothing.
+        """
+
     def reader(self) -> Engine:
         """An engine view for concurrent readers (the server's request threads).
 

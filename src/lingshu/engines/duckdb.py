@@ -63,6 +63,7 @@ class DuckDBEngine(Engine):
         self.lock = threading.RLock()
         self._reader: DuckDBReader | None = None
         self.generation = 0  # bumped by every table swap: lets readers cache table metadata
+        self.setup: list[Callable[[Engine], Any]] = []  # function installers, replayed on reader cursors
         # Also forbid the network explicitly: a stray INSTALL must fail, not download.
         self.con.execute("SET allow_community_extensions = false")
         for ext in extensions:
@@ -168,6 +169,9 @@ class DuckDBEngine(Engine):
                           returns: str) -> None:
         self.con.create_function(name, func, list(params), returns, type="arrow")
 
+    def add_reader_setup(self, hook: Callable[[Engine], Any]) -> None:
+        self.setup.append(hook)
+
     def reader(self) -> DuckDBReader:
         if self._reader is None:
             self._reader = DuckDBReader(self.con, self)
@@ -182,7 +186,8 @@ class DuckDBReader(DuckDBEngine):
 
     DuckDB's MVCC gives each read a consistent snapshot, and builds swap tables inside one
     transaction, so a reader sees the old table or the new one, never a half-built one. Temporary
-    macros and Python UDFs live on the main connection only: reads here use plain SQL.
+    macros are per connection (Python UDFs are not): the parent's ``setup`` hooks (the SQL function
+    sets the Context installs) run on each new cursor, so readers have the same functions.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, parent: DuckDBEngine):  # noqa: no super(): opens nothing
@@ -197,6 +202,11 @@ class DuckDBReader(DuckDBEngine):
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._local.cursor = self._root.cursor()
+            # A view bound to this one cursor: installers that remember "done" per engine object
+            # must see a new object for each connection.
+            view = self._local.view = _CursorEngine(cursor, self._parent)
+            for hook in self._parent.setup:
+                hook(view)
         return cursor
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
@@ -219,6 +229,10 @@ class DuckDBReader(DuckDBEngine):
         except duckdb.Error as exc:
             raise EngineError(_short(exc), hint="check the SQL named above") from exc
 
+    def register_function(self, name: str, func: Callable[..., Any], params: Sequence[str],
+                          returns: str) -> None:
+        pass  # Python UDFs live in the database's catalog: the parent registered them for every cursor
+
     def reader(self) -> DuckDBReader:
         return self
 
@@ -233,3 +247,17 @@ class DuckDBReader(DuckDBEngine):
 def _short(exc: Exception) -> str:
     """DuckDB messages carry a multi-line LINE/caret block; keep it, but drop trailing noise."""
     return str(exc).strip()
+
+
+class _CursorEngine(DuckDBReader):
+    """One reader cursor as an engine, for the setup hooks that install functions into it."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, parent: DuckDBEngine):  # noqa: no super()
+        self._cursor = cursor
+        self._parent = parent
+        self.lock = threading.RLock()
+        self._reader = None
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:  # type: ignore[override]
+        return self._cursor
