@@ -13,26 +13,18 @@ import sqlglot
 from sqlglot import exp
 
 from lingshu.core.errors import ModelError
-from lingshu.pack.spec import LAYERS, ModelSpec
+from lingshu.pack.spec import LAYERS, LayeredName, ModelSpec
 from lingshu.security.vault import encrypted_columns, seal_sql
 
 
 @dataclass
-class SqlModel:
+class SqlModel(LayeredName):
     name: str  # "<layer>.<table>"
     pack: str
     path: Path
     sql: str
     refs: dict[str, int] = field(default_factory=dict)  # referenced table -> first line
     spec: ModelSpec | None = None
-
-    @property
-    def layer(self) -> str:
-        return self.name.split(".")[0]
-
-    @property
-    def table(self) -> str:
-        return self.name.split(".")[1]
 
     @property
     def unique_key(self) -> list[str]:

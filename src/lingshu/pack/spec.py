@@ -22,6 +22,20 @@ class Domain(StrEnum):
     example = "example"  # examples and templates
 
 
+class LayeredName:
+    """``layer`` and ``table`` of anything whose ``name`` is "<layer>.<table>" (models, steps)."""
+
+    name: str
+
+    @property
+    def layer(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split(".")[1]
+
+
 def _check_table_name(value: str) -> str:
     parts = value.split(".")
     if len(parts) != 2 or parts[0] not in LAYERS or not IDENT.match(parts[1]):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lingshu.pack.spec import ModelSpec, StepSpec
+from lingshu.pack.spec import LayeredName, ModelSpec, StepSpec
 
 
 @dataclass
-class StepNode:
+class StepNode(LayeredName):
     """A step's main table in the catalog (duck-types the parts of ``SqlModel`` others read)."""
 
     name: str
@@ -28,17 +28,9 @@ class StepNode:
     def unique_key(self) -> list[str]:
         return self.step.unique_key
 
-    @property
-    def layer(self) -> str:
-        return self.name.split(".")[0]
-
-    @property
-    def table(self) -> str:
-        return self.name.split(".")[1]
-
 
 @dataclass
-class StepOutput:
+class StepOutput(LayeredName):
     """A further table written by a step (built together with the step's main table)."""
 
     name: str
@@ -47,11 +39,3 @@ class StepOutput:
     main: str  # the step's main table
     spec: ModelSpec | None = None
     unique_key: list[str] = field(default_factory=list)
-
-    @property
-    def layer(self) -> str:
-        return self.name.split(".")[0]
-
-    @property
-    def table(self) -> str:
-        return self.name.split(".")[1]
