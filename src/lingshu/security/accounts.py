@@ -221,22 +221,26 @@ class Accounts:
         parts = key.split("_", 2)
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             raise AuthError("malformed API key", hint=f"keys look like {KEY_PREFIX}_xxxxxxxx_...; create one with `lingshu key create`")
-        with self.engine.begin() as c:
-            row = c.execute(sa.select(api_keys, users.c.username).join(users, users.c.id == api_keys.c.user_id)
+        # One read per request: the key joined with its owner (every API call passes through here).
+        with self.engine.connect() as c:
+            row = c.execute(sa.select(api_keys, users.c.username, users.c.roles, users.c.department, users.c.active)
+                            .join(users, users.c.id == api_keys.c.user_id)
                             .where(api_keys.c.prefix == parts[1])).first()
-            if row is None or not hmac.compare_digest(row.key_hash, sm3_hex(key.encode())):
-                raise AuthError("unknown API key", hint="check the key or create a new one")
-            if row.revoked_at is not None:
-                raise AuthError("API key revoked", hint="ask for a new key")
-            expires = _aware(row.expires_at)
-            if expires is not None and expires < _now():
-                raise AuthError("API key expired", hint="ask for a new key")
-            now = time.monotonic()
-            if now - self._last_used.get(parts[1], -LAST_USED_EVERY) >= LAST_USED_EVERY:
+        if row is None or not hmac.compare_digest(row.key_hash, sm3_hex(key.encode())):
+            raise AuthError("unknown API key", hint="check the key or create a new one")
+        if row.revoked_at is not None:
+            raise AuthError("API key revoked", hint="ask for a new key")
+        expires = _aware(row.expires_at)
+        if expires is not None and expires < _now():
+            raise AuthError("API key expired", hint="ask for a new key")
+        if not row.active:
+            raise AuthError("unknown or disabled account", hint="check the user name")
+        now = time.monotonic()
+        if now - self._last_used.get(parts[1], -LAST_USED_EVERY) >= LAST_USED_EVERY:
+            with self.engine.begin() as c:
                 c.execute(api_keys.update().where(api_keys.c.prefix == parts[1]).values(last_used_at=_now()))
-                self._last_used[parts[1]] = now
-        base = self.principal(row.username, "key")
-        return Principal(base.username, base.roles, base.department, "key", key=parts[1],
+            self._last_used[parts[1]] = now
+        return Principal(row.username, tuple(row.roles.split(",")), row.department, "key", key=parts[1],
                          rate_per_minute=row.rate_per_minute,
                          allowed_ips=tuple(row.allowed_ips.split(",")) if row.allowed_ips else ())
 
