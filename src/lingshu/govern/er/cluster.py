@@ -54,16 +54,21 @@ def review_band(pairs: pa.Table, low: float, threshold: float) -> pa.Table:
 
 
 def components(db_api: Any, nodes: pa.Table, edges: pa.Table, node_col: str = UNIQUE_ID) -> pa.Table:
-    """(node, cluster_id) for every node; singletons are their own cluster."""
+    """(node, cluster_id) for every node; singletons are their own cluster.
+
+    The cluster id is the smallest node id in the cluster, whatever the backend named it, so the
+    same links give the same table on every engine (master ids are issued in this order too).
+    """
     from splink.clustering import cluster_pairwise_predictions_at_threshold
 
     edge_tbl = edges.rename_columns([f"{node_col}_l", f"{node_col}_r", "match_probability"])
     out = cluster_pairwise_predictions_at_threshold(
         nodes.select([node_col]), edge_tbl, db_api, node_id_column_name=node_col,
         threshold_match_probability=None)
-    df = out.as_pandas_dataframe()[[node_col, "cluster_id"]]
+    df = out.as_pandas_dataframe()[[node_col, "cluster_id"]].astype(str)
     out.drop_table_from_database_and_remove_from_cache()
-    return pa.Table.from_pandas(df.astype(str), preserve_index=False)
+    df["cluster_id"] = df.groupby("cluster_id")[node_col].transform("min")
+    return pa.Table.from_pandas(df.sort_values(node_col), preserve_index=False)
 
 
 def _empty_decisions() -> pa.Table:

@@ -82,12 +82,9 @@ def resolve(records: pa.Table, model: Model, prev: Previous | None, cfg: Config,
 
 def _scratch() -> Any:
     """A private DuckDB with the govern SQL functions (survivorship expressions may use them)."""
-    from lingshu.engines.duckdb import DuckDBEngine
-    from lingshu.govern.sql import register_sql
+    from lingshu.govern.er.backends import driver_duckdb
 
-    engine = DuckDBEngine(":memory:", extensions=(), threads=2)
-    register_sql(engine)
-    return engine.con
+    return driver_duckdb().con
 
 
 def _incremental(con: Any, api: Any, records: pa.Table, cols: list[str], model: Model, prev: Previous,

@@ -21,8 +21,10 @@ In ``pack.yaml``::
 detect changed records), the change log (new / merge / split / retire events and one ``run``
 summary per run, appended), and the review queue (set ``decision`` to ``match`` or ``no_match``
 in that table; the next run applies and keeps it). The step reads its own previous outputs to
-keep master ids stable and to run incrementally.
+keep master ids stable and to run incrementally. Splink runs on the workspace's engine
+(``backends.BACKENDS``: DuckDB, or Spark through Splink's SparkAPI).
 """
+
 
 from __future__ import annotations
 
@@ -35,11 +37,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lingshu.core.errors import PackError
 from lingshu.core.pysteps import py_step
+from lingshu.govern.er.backends import backend_for, standardized
 from lingshu.govern.er.golden import FieldRule, _seq
-from lingshu.govern.er.kinds import KINDS
 from lingshu.govern.er.resolve import Config, Previous, resolve
 from lingshu.govern.er.train import load_model
 from lingshu.pack.spec import StepSpec
+
+__all__ = ["GoldenOptions", "golden_step", "standardized"]
 
 if TYPE_CHECKING:
     from lingshu.core.context import Context
@@ -59,13 +63,6 @@ class GoldenOptions(BaseModel):
     incremental: bool = True
 
 
-def standardized(engine: Engine, relation: str, kind: str) -> pa.Table:
-    """The kind's standardized records for ``relation`` plus a ``row_hash`` of the input row."""
-    k = KINDS.get(kind)
-    return engine.query(f"""SELECT s.* EXCLUDE (a), md5(CAST(s.i_row AS VARCHAR)) AS row_hash
-        FROM ({k.std_sql(f"(SELECT *, i0 AS i_row FROM {relation} i0)")}) s""").drop_columns(["i_row"])
-
-
 def _table(engine: Engine, name: str) -> pa.Table | None:
     layer, table = name.split(".")
     return engine.query(f'SELECT * FROM "{layer}"."{table}"') if engine.table_exists(layer, table) else None
@@ -83,8 +80,9 @@ def golden_step(ctx: Context, step: StepSpec, opts: GoldenOptions) -> dict[str, 
         raise PackError(f"step {step.name}: model {opts.model} is for {model.kind}, not {opts.kind}",
                         hint="point model at a model trained for this kind")
     engine = ctx.engine
+    backend = backend_for(engine)  # Splink's API for this engine (backends.BACKENDS)
     layer, table = step.reads[0].split(".")
-    records = standardized(engine, f'"{layer}"."{table}"', opts.kind)
+    records = backend.records(engine, f'"{layer}"."{table}"', opts.kind)
     xref_t, log_t, review_t = step.writes
     prev_xref = _table(engine, xref_t)
     prev_log = _table(engine, log_t)
@@ -94,7 +92,8 @@ def golden_step(ctx: Context, step: StepSpec, opts: GoldenOptions) -> dict[str, 
                      default=0)
         prev = Previous(prev_xref, _table(engine, step.name), _table(engine, review_t), issued)
     cfg = Config(opts.threshold, opts.review_low, opts.prefix, opts.source_priority, opts.fields, opts.incremental)
-    result = resolve(records, model, prev, cfg)
+    with backend.api(engine) as api:
+        result = resolve(records, model, prev, cfg, db_api=api)
     batch = (max(prev_log.column("batch").to_pylist(), default=0) + 1) if prev_log is not None else 1
     log = _log(prev_log, result.events, result.stats, batch, model.version)
     return {step.name: result.golden, xref_t: (result.xref, ["record_key"]), log_t: (log, ["batch", "seq"]),
