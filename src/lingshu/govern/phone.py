@@ -120,5 +120,8 @@ macro("phone_normalize", "x",
           f" ELSE regexp_replace(s.p, '^{LANDLINE}$', '\\1-\\2') END"
           f" || CASE WHEN s.e = '' THEN '' ELSE '-' || s.e END END"),
       "Normal form: 13812345678, 021-12345678(-ext), 4008123123; NULL when not a phone number.")
-macro("is_valid_phone", "x", "CASE WHEN x IS NULL THEN NULL ELSE phone_kind(x) IS NOT NULL END",
+# Fast path: a bare 11-digit mobile (most values in a register) is valid whatever the other steps
+# do (no width, separators, extension or country code to fold); one regex instead of a dozen.
+macro("is_valid_phone", "x", f"CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(x, '{MOBILE}') THEN TRUE"
+      " ELSE phone_kind(x) IS NOT NULL END",
       "A mobile, landline or 400/800 number.")
