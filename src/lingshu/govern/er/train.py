@@ -72,8 +72,46 @@ def linker(db_api: Any, records: pa.Table | Any, model: Model | Any, name: str =
     from splink import Linker
 
     sdf = db_api.register(records, table_name=name) if isinstance(records, pa.Table) else records
-    spec = model.splink if isinstance(model, Model) else model
+    spec = spec_for(model, db_api.sql_dialect.sql_dialect_str) if isinstance(model, Model) else model
     return Linker(sdf, spec, log_level=logging.WARNING)
+
+
+def spec_for(model: Model, dialect: str) -> dict[str, Any]:
+    """The model's Splink settings for a backend of ``dialect``.
+
+    Why not the file as is: Splink saves comparison levels as SQL text in the dialect it trained on
+    (DuckDB: ``jaro_winkler_similarity("name_py_l", "name_py_r")``) without saying so, and reads
+    them back as the target's SQL. On Spark the double-quoted names become string literals, so
+    every pair would compare the constants 'name_py_l' and 'name_py_r' and score as a near match
+    (seen in the conformance suite: 5 false pairs at 0.99 on 900 persons). SQLGlot alone cannot
+    fix it either (DuckDB's ``jaro_winkler_similarity`` is the jar's ``jaro_winkler`` on Spark).
+    So for another dialect the levels are rebuilt from code (``comparisons``, whose level classes
+    write each dialect's SQL) and take the trained values (m, u, labels...) from the file, after
+    checking that the code still builds exactly the levels the model was trained with.
+    """
+    source = model.splink.get("sql_dialect", "duckdb")
+    if dialect == source:
+        return model.splink
+    kind = KINDS.get(model.kind)
+    as_trained = settings(kind).get_settings(source).as_dict()["comparisons"]
+    target = settings(kind).get_settings(dialect).as_dict()["comparisons"]
+    saved = model.splink["comparisons"]
+    comparisons = []
+    for code, new, old in zip(as_trained, target, saved, strict=False):
+        code_sql = [lv["sql_condition"] for lv in code["comparison_levels"]]
+        file_sql = [lv["sql_condition"] for lv in old["comparison_levels"]]
+        if code["output_column_name"] != old["output_column_name"] or code_sql != file_sql:
+            raise GovernError(
+                f"the {model.kind} model (version {model.version}) was trained with other comparison levels "
+                f"than the code defines for {old['output_column_name']!r}: {file_sql} != {code_sql}",
+                hint="retrain the model (.venv/bin/python -m lingshu.govern.er --help) and commit the new file")
+        levels = [{**lv, "sql_condition": nl["sql_condition"]}
+                  for lv, nl in zip(old["comparison_levels"], new["comparison_levels"], strict=True)]
+        comparisons.append({**old, "comparison_levels": levels})
+    if len(saved) != len(as_trained):
+        raise GovernError(f"the {model.kind} model has {len(saved)} comparisons, the code defines {len(as_trained)}",
+                          hint="retrain the model (.venv/bin/python -m lingshu.govern.er --help)")
+    return {**model.splink, "comparisons": comparisons, "sql_dialect": dialect}
 
 
 def train(records: pa.Table, kind_name: str, *, seed: int = 20240101, recall: float = 0.9,
