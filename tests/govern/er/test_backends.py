@@ -21,7 +21,8 @@ from lingshu.govern.er.resolve import Config, Previous, resolve
 from lingshu.govern.errors import GovernError
 
 FIELDS = [FieldRule(name="name"), FieldRule(name="address", rule="complete"), FieldRule(name="phone_norm", rule="recent")]
-PROBABILITY_REL = 1e-9  # same m and u, double precision on both backends; only summation order differs
+PROBABILITY_REL = 1e-9
+PACKS = Path(__file__).resolve().parents[3] / "packs"  # same m and u, double precision on both backends; only summation order differs
 
 
 def test_backends_are_registered_by_engine_name():
@@ -41,6 +42,33 @@ def test_similarity_jar_comes_from_the_installed_splink_wheel():
     jar = similarity_jar()
     assert jar.suffix == ".jar" and jar.is_file()
     assert Path(splink.__file__).parent in jar.parents and "spark4" in jar.name
+
+
+def test_saved_model_levels_are_rebuilt_for_spark_sql():
+    """A model file holds DuckDB SQL; on Spark "name_py_l" would be a string literal, so levels are rebuilt."""
+    from lingshu.govern.er.train import load_model, spec_for
+
+    model = load_model(PACKS / "talent" / "natural_person" / "er" / "person.model.json")
+    assert spec_for(model, "duckdb") is model.splink  # the file as trained
+    spark = spec_for(model, "spark")
+    conditions = [lv["sql_condition"] for c in spark["comparisons"] for lv in c["comparison_levels"]]
+    assert "jaro_winkler(`name_py_l`, `name_py_r`) >= 0.9" in conditions
+    assert not [c for c in conditions if '"' in c]
+    trained = [lv.get("m_probability") for c in model.splink["comparisons"] for lv in c["comparison_levels"]]
+    assert trained == [lv.get("m_probability") for c in spark["comparisons"] for lv in c["comparison_levels"]]
+
+
+def test_a_model_trained_on_other_levels_must_be_retrained():
+    import copy
+
+    from lingshu.govern.er.train import load_model, spec_for
+
+    model = load_model(PACKS / "talent" / "natural_person" / "er" / "person.model.json")
+    model.splink = copy.deepcopy(model.splink)
+    model.splink["comparisons"][0]["comparison_levels"][1]["sql_condition"] = "id17_l = id17_r"
+    with pytest.raises(GovernError, match="other comparison levels") as err:
+        spec_for(model, "spark")
+    assert "retrain" in (err.value.hint or "")
 
 
 def _split(records: pa.Table) -> tuple[pa.Table, pa.Table]:
