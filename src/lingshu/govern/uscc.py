@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from lingshu.govern.checksums import (
     ORG_WEIGHTS,
     USCC_ALPHABET,
@@ -17,7 +21,7 @@ from lingshu.govern.checksums import (
     uscc_check_char,
 )
 from lingshu.govern.regions import region_check
-from lingshu.govern.sqldefs import let, macro, sql_map
+from lingshu.govern.sqldefs import let, macro, sql_map, udf
 from lingshu.govern.text import fullwidth_to_halfwidth
 from lingshu.govern.verdict import Verdict
 
@@ -75,20 +79,43 @@ macro("uscc_check_char", "b", f"substr('{USCC_ALPHABET}', ((31 - ({_SUM}) % 31) 
 macro("org_code_check_char", "b",
       let("c", f"11 - ({_ORG}) % 11", "CASE c WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(c AS VARCHAR) END"),
       "GB 11714 organisation-code check character of an 8-character body.")
-# The check characters of a code already known to be 18 alphabet characters: the organisation
-# check as one lookup ('0123456789X0'[c], c in 1..11) instead of a bound variable (sqldefs.let
-# builds a list per row, which cost more than the arithmetic).
-_ORG_IN_N = " + ".join(f"(instr('{_ORG_VALUES}', substr(n, {9 + i}, 1)) - 1) * {w}" for i, w in enumerate(ORG_WEIGHTS))
-_SUM_IN_N = " + ".join(f"(instr('{USCC_ALPHABET}', substr(n, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(USCC_WEIGHTS))
-_CHECKS = (f"substr(n, 18, 1) = substr('{USCC_ALPHABET}', ((31 - ({_SUM_IN_N}) % 31) % 31) + 1, 1)"
-           f" AND substr(n, 17, 1) = substr('0123456789X0', 12 - ({_ORG_IN_N}) % 11, 1)")
+# The two check characters of codes already known to be 18 alphabet characters, over a whole
+# Arrow array at once: 25 substr/instr calls per row cost ~3 µs in SQL, a table lookup in numpy
+# ~0.1 µs (the quality scan of a register spends most of its time here).
+_USCC_VALUE = np.full(256, -1, np.int64)
+_USCC_VALUE[np.frombuffer(USCC_ALPHABET.encode(), np.uint8)] = np.arange(len(USCC_ALPHABET))
+_ORG_VALUE = np.full(256, -1, np.int64)
+_ORG_VALUE[np.frombuffer(_ORG_VALUES.encode(), np.uint8)] = np.arange(len(_ORG_VALUES))
+_ORG_CHECK = np.frombuffer(b"0123456789X0", np.uint8)  # c = 11 - sum % 11 in 1..11: 10 -> X, 11 -> 0
+
+
+@udf("uscc_checks_ok", ["VARCHAR"], "BOOLEAN",
+     "Both check characters right, for a value of 18 alphabet characters (false for anything else).")
+def uscc_checks_ok(values: pa.Array) -> pa.Array:
+    a = values.cast(pa.string())
+    n = len(a)
+    ok = pc.fill_null(pc.equal(pc.binary_length(a), 18), False).to_numpy(zero_copy_only=False)
+    out = np.zeros(n, bool)
+    rows = np.flatnonzero(ok)
+    if rows.size:
+        offsets = np.frombuffer(a.buffers()[1], np.int32)[a.offset:a.offset + n]
+        chars = np.frombuffer(a.buffers()[2], np.uint8)[offsets[rows][:, None] + np.arange(18)]
+        v = _USCC_VALUE[chars]
+        good = (v >= 0).all(axis=1)
+        good &= v[:, 17] == (31 - (v[:, :17] @ np.array(USCC_WEIGHTS)) % 31) % 31
+        org = _ORG_VALUE[chars[:, 8:16]] @ np.array(ORG_WEIGHTS)
+        good &= chars[:, 16] == _ORG_CHECK[11 - org % 11]
+        out[rows] = good
+    return pa.array(out, mask=pc.is_null(a).to_numpy(zero_copy_only=False))
+
+
 _IS_CODE = f"regexp_full_match(n, '[{USCC_ALPHABET}]{{18}}')"
 # Fast path: a value already in normal form (the common case in a register) skips the folding;
 # anything else is normalized once and checked the same way.
 macro("is_valid_uscc", "x",
       "CASE WHEN x IS NULL THEN NULL"
-      f" WHEN {_IS_CODE.replace('(n,', '(x,')} THEN {_CHECKS.replace('(n,', '(x,')}"
-      " ELSE " + let("n", "uscc_normalize(x)", f"{_IS_CODE} AND {_CHECKS}") + " END",
+      f" WHEN {_IS_CODE.replace('(n,', '(x,')} THEN uscc_checks_ok(x)"
+      " ELSE " + let("n", "uscc_normalize(x)", f"{_IS_CODE} AND uscc_checks_ok(n)") + " END",
       "GB 32100 code valid: alphabet, check character, embedded organisation-code check.")
 macro("uscc_org_code", "x",
       "CASE WHEN is_valid_uscc(x) THEN substr(uscc_normalize(x), 9, 8) || '-' || substr(uscc_normalize(x), 17, 1) END",
