@@ -20,6 +20,7 @@ from sqlglot import exp
 from lingshu.core.errors import EngineError
 from lingshu.engines.base import Capabilities, Column, Engine
 from lingshu.engines.spark import session as sessions
+from lingshu.engines.spark import spatial
 from lingshu.engines.spark.statements import STATEMENTS
 from lingshu.engines.spark.storage import Storage
 from lingshu.engines.spark.transpile import generate, split, statement_tree
@@ -29,8 +30,9 @@ from lingshu.engines.spark.types import arrow_type_of, duckdb_type_name
 class SparkEngine(Engine):
     name = "spark"
     dialect = "spark"  # what it executes; it accepts DuckDB SQL and translates it
-    # No multi-statement transactions on Parquet: each table swap is atomic on its own.
-    capabilities = Capabilities(atomic_swap=True, spatial=False, full_text=False, python_udfs=True,
+    # No multi-statement transactions on Parquet: each table swap is atomic on its own. Spatial:
+    # the ST_* functions of ``spatial.FUNCTIONS`` (GEOMETRY as WKB), proven by the conformance suite.
+    capabilities = Capabilities(atomic_swap=True, spatial=True, full_text=False, python_udfs=True,
                                 transactions=False)
 
     def __init__(self, warehouse: Path | str, *, master: str | None = None,
@@ -42,6 +44,7 @@ class SparkEngine(Engine):
         self.udfs: set[str] = set()
         self.temp: set[str] = set()  # temporary tables of this engine (Spark temp views)
         self._side: dict[tuple[str, str], Path] = {}  # side tables visible to ``inspect``
+        spatial.register(self)  # DuckDB spatial's ST_* functions as Arrow UDFs (lingshu_st_*)
 
     # -- translation ----------------------------------------------------------------------------
     def _resolve(self, table: exp.Table) -> exp.Expression | None:

@@ -200,7 +200,55 @@ def epoch_ms(node: exp.Expression) -> exp.Expression:
 @rule("epoch", ("epoch",), (exp.TimeToUnix,),
       "DuckDB's epoch() keeps fractions of a second; Spark's unix_timestamp truncates")
 def epoch(node: exp.Expression) -> exp.Expression:
+    arg = node.this
+    if isinstance(arg, exp.Paren):
+        arg = arg.this
+    if isinstance(arg, exp.Sub) and not any(isinstance(side, exp.Interval) for side in (arg.this, arg.expression)):
+        # epoch(ts1 - ts2): DuckDB gives the interval's seconds; Spark cannot cast an interval
+        # to a timestamp, so subtract the two instants' microseconds instead.
+        return spark("(unix_micros(CAST(__a AS TIMESTAMP)) - unix_micros(CAST(__b AS TIMESTAMP))) / 1000000D",
+                     a=arg.this, b=arg.expression)
     return spark("unix_micros(CAST(__x AS TIMESTAMP)) / 1000000D", x=node.this)
+
+
+@rule("epoch_us", ("epoch_us",), (exp.Anonymous,),
+      "microseconds since 1970 of a timestamp: Spark's unix_micros",
+      applies=lambda n: str(n.name).lower() == "epoch_us")
+def epoch_us(node: exp.Expression) -> exp.Expression:
+    if len(node.expressions) != 1:
+        raise Reject("epoch_us takes one timestamp")
+    return spark("unix_micros(CAST(__x AS TIMESTAMP))", x=node.expressions[0])
+
+
+@rule("make_timestamp_us", ("make_timestamp(us)",), (exp.UnixToTime,),
+      "DuckDB's make_timestamp(microseconds) is a TIMESTAMP without time zone: timestamp_micros read "
+      "in the session's UTC, as TIMESTAMP_NTZ",
+      applies=lambda n: n.args.get("scale") is not None and n.args["scale"].name == "6")
+def make_timestamp_us(node: exp.Expression) -> exp.Expression:
+    return spark("CAST(timestamp_micros(__x) AS TIMESTAMP_NTZ)", x=node.this)
+
+
+@rule("date_diff", ("date_diff", "datediff"), (exp.DateDiff,),
+      "DuckDB counts unit boundaries crossed, Spark's DATEDIFF(unit, ...) whole units; for days, "
+      "the difference of the two DATEs is both")
+def date_diff(node: exp.Expression) -> exp.Expression:
+    unit = (node.text("unit") or "DAY").upper().strip("'")
+    if unit not in ("DAY", "DAYS", "D"):
+        raise Reject(f"datediff with unit {unit.lower()} is not translated (DuckDB counts boundaries crossed, "
+                     "Spark whole units); use 'day', or compare year()/month() arithmetic")
+    return spark("datediff(CAST(__b AS DATE), CAST(__a AS DATE))", a=node.expression, b=node.this)
+
+
+@rule("generate_series", ("generate_series",), (exp.GenerateSeries,),
+      "generate_series is inclusive on both; DuckDB's range() is not, and Spark's sequence fails where "
+      "DuckDB gives an empty list, so only the inclusive form with a step is translated")
+def generate_series(node: exp.Expression) -> exp.Expression:
+    if node.args.get("is_end_exclusive"):
+        raise Reject("range() (end excluded) is not translated; write generate_series(a, b - step, step)")
+    if node.args.get("step") is None:
+        raise Reject("generate_series(a, b) without a step is not translated (Spark counts down when a > b, "
+                     "DuckDB gives nothing); give the step")
+    return spark("sequence(__a, __b, __s)", a=node.args["start"], b=node.args["end"], s=node.args["step"])
 
 
 _SECONDS = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 604800}
@@ -289,3 +337,67 @@ def regexp_full_match(node: exp.Expression) -> exp.Expression:
     if node.args.get("options") is not None or node.args.get("flag") is not None:
         raise Reject("regexp_full_match with options is not translated; put the flags in the pattern: (?i)...")
     return spark("__x RLIKE concat('^(?:', __p, ')\\\\z')", x=node.this, p=node.expression)
+
+
+# -- spatial (GEOMETRY is WKB on Spark; see spatial.py) -----------------------------------------
+def _spatial_name(node: exp.Expression) -> str | None:
+    """The DuckDB ST_* function a node calls, if the Spark engine provides it (before or after rewriting)."""
+    from lingshu.engines.spark.spatial import FUNCTIONS, UDF_PREFIX
+
+    if isinstance(node, exp.StPoint):
+        return "st_point"
+    if isinstance(node, exp.Anonymous):
+        name = str(node.name).lower()
+        name = name[len(UDF_PREFIX):] if name.startswith(UDF_PREFIX) else name
+        return name if name in FUNCTIONS else None
+    return None
+
+
+def _point_xy(node: exp.Expression) -> tuple[exp.Expression, exp.Expression] | None:
+    """(x, y) of ``ST_Point(x, y)`` under any number of ``ST_FlipCoordinates``, else None."""
+    flips = 0
+    while _spatial_name(node) == "st_flipcoordinates" and len(node.expressions) == 1:
+        node, flips = node.expressions[0], flips + 1
+    if isinstance(node, exp.StPoint) and not node.args.get("z") and not node.args.get("m"):
+        xy = (node.this, node.expression)
+    elif isinstance(node, exp.Anonymous) and _spatial_name(node) == "st_point" and len(node.expressions) == 2:
+        xy = (node.expressions[0], node.expressions[1])
+    else:
+        return None
+    return (xy[1], xy[0]) if flips % 2 else xy
+
+
+def _is_point_distance(node: exp.Expression) -> bool:
+    return (_spatial_name(node) == "st_distance_sphere" and len(node.expressions) == 2
+            and all(_point_xy(a) is not None for a in node.expressions))
+
+
+@rule("spatial_point_distance", ("ST_Distance_Sphere(ST_Point(..), ST_Point(..))",), (exp.Anonymous,),
+      "between two point constructors, DuckDB spatial's haversine is plain arithmetic: a JVM expression "
+      "(joins on distance stay in Spark), with DuckDB's radius and formula",
+      applies=_is_point_distance)
+def spatial_point_distance(node: exp.Expression) -> exp.Expression:
+    from lingshu.engines.spark.spatial import haversine_sql
+
+    (x1, y1), (x2, y2) = (_point_xy(a) for a in node.expressions)  # type: ignore[misc]
+    return spark(haversine_sql(), x1=x1, y1=y1, x2=x2, y2=y2)
+
+
+@rule("spatial_function", ("ST_Point", "ST_GeomFromText", "ST_GeomFromWKB", "ST_AsText", "ST_AsWKB", "ST_X",
+                           "ST_Y", "ST_FlipCoordinates", "ST_ClosestPoint", "ST_Length_Spheroid",
+                           "ST_Distance_Sphere"),
+      (exp.Anonymous, exp.StPoint),
+      "Spark has none of DuckDB spatial's functions; each becomes an Arrow UDF running DuckDB spatial "
+      "itself over WKB (lingshu.engines.spark.spatial)",
+      applies=lambda n: _spatial_name(n) is not None and not str(n.name).lower().startswith("lingshu_"))
+def spatial_function(node: exp.Expression) -> exp.Expression:
+    from lingshu.engines.spark.spatial import FUNCTIONS
+
+    fn = FUNCTIONS[_spatial_name(node)]  # type: ignore[index]
+    args = [node.this, node.expression] if isinstance(node, exp.StPoint) else list(node.expressions)
+    if isinstance(node, exp.StPoint) and (node.args.get("z") or node.args.get("m")):
+        raise Reject("ST_Point with Z or M is not translated; use 2-D points")
+    if len(args) != len(fn.params):
+        raise Reject(f"{fn.duckdb} takes {len(fn.params)} argument(s) on the spark engine, "
+                     f"not {len(args)} (other overloads are DuckDB-only)")
+    return exp.Anonymous(this=fn.udf, expressions=[a.copy() for a in args])

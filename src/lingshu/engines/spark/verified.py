@@ -49,15 +49,18 @@ VERIFIED: dict[type[exp.Expression], str] = {
     exp.Round: "round half away from zero on both", exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil",
     exp.Sqrt: "sqrt", exp.Pow: "power", exp.Ln: "ln", exp.Log: "log", exp.Exp: "exp", exp.Sign: "sign",
     exp.Mod: "% (sign of the dividend on both)",
+    # predicates
+    exp.Exists: "EXISTS (subquery)",
     # dates and times (session time zone UTC: DuckDB timestamps are zone-less)
     exp.CurrentDate: "current_date / today()", exp.CurrentTimestamp: "now() / current_timestamp",
     exp.Year: "year", exp.Month: "month", exp.Day: "day", exp.Quarter: "quarter",
     exp.DayOfWeek: "dayofweek: checked by a golden", exp.Extract: "extract(part FROM x)",
+    exp.Hour: "hour of a timestamp (0-23)", exp.Minute: "minute of a timestamp (0-59)",
     exp.TimestampTrunc: "date_trunc: TIMESTAMP on both, even for a DATE",
     exp.DateTrunc: "date_trunc", exp.TimeToStr: "strftime -> date_format with the format translated",
     exp.StrToTime: "strptime -> to_timestamp with the format translated",
     exp.StrToDate: "strptime(...)::DATE -> to_date",
-    # not date_diff: DuckDB counts boundaries crossed (Jan 31 -> Feb 1 is 1 month), Spark whole units
+    # date_diff: a rule (only 'day' is translated: DuckDB counts boundaries crossed, Spark whole units)
     exp.DateAdd: "date + INTERVAL",
     exp.DateSub: "date - INTERVAL", exp.TsOrDsToDate: "CAST(x AS DATE)",
     # lists and structs

@@ -1,0 +1,4 @@
+-- input (DuckDB)
+SELECT ST_Distance_Sphere(ST_FlipCoordinates(ST_Point(a.lon, a.lat)), ST_Point(b.lat, b.lon)) AS d FROM a, b
+-- expected (Spark)
+SELECT CAST(6371000.0 AS DOUBLE) * CAST(2 AS DOUBLE) * ATAN2(SQRT(POWER(SIN(((b.lat * PI() / CAST(180 AS DOUBLE)) - (a.lat * PI() / CAST(180 AS DOUBLE))) / CAST(2 AS DOUBLE)), CAST(2 AS DOUBLE)) + COS((a.lat * PI() / CAST(180 AS DOUBLE))) * COS((b.lat * PI() / CAST(180 AS DOUBLE))) * POWER(SIN(((b.lon * PI() / CAST(180 AS DOUBLE)) - (a.lon * PI() / CAST(180 AS DOUBLE))) / CAST(2 AS DOUBLE)), CAST(2 AS DOUBLE))), SQRT(CAST(1 AS DOUBLE) - (POWER(SIN(((b.lat * PI() / CAST(180 AS DOUBLE)) - (a.lat * PI() / CAST(180 AS DOUBLE))) / CAST(2 AS DOUBLE)), CAST(2 AS DOUBLE)) + COS((a.lat * PI() / CAST(180 AS DOUBLE))) * COS((b.lat * PI() / CAST(180 AS DOUBLE))) * POWER(SIN(((b.lon * PI() / CAST(180 AS DOUBLE)) - (a.lon * PI() / CAST(180 AS DOUBLE))) / CAST(2 AS DOUBLE)), CAST(2 AS DOUBLE))))) AS d FROM a, b
