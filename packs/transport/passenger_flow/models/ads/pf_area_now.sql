@@ -2,7 +2,8 @@
 -- and alert, the last hour's inflow, today's peak so far, and the live forecast's maximum over the
 -- next 4 hours with the alert it would reach.
 WITH now AS (
-    SELECT * FROM dws.pf_area_15min
+    SELECT area_id, area_name, area_kind, ts, day, occupancy, capacity, utilisation, alert_level, lon, lat
+    FROM dws.pf_area_15min
     QUALIFY row_number() OVER (PARTITION BY area_id ORDER BY ts DESC) = 1
 ),
 last_hour AS (
@@ -11,14 +12,22 @@ last_hour AS (
     WHERE m.ts > n.ts - INTERVAL 1 HOUR
     GROUP BY m.area_id
 ),
+-- Peaks are reported at their earliest slot: an empty area is at 0 all night, and arg_max over
+-- ties picks any of them (two runs disagreed), so the ties are broken by time explicitly.
 today AS (
-    SELECT m.area_id, max(m.occupancy) AS peak_today, arg_max(m.ts, m.occupancy) AS peak_time_today
+    SELECT m.area_id, max(m.occupancy) AS peak_today, arg_max(m.ts, m.occupancy * 100 - m.slot) AS peak_time_today
     FROM dws.pf_area_15min AS m JOIN now AS n ON n.area_id = m.area_id AND m.day = n.day
     GROUP BY m.area_id
 ),
 fc AS (
-    SELECT area_id, max(forecast_occupancy) AS forecast_peak_4h, arg_max(target_ts, forecast_occupancy) AS forecast_peak_time
-    FROM ads.pf_forecast WHERE is_live GROUP BY area_id
+    SELECT area_id, forecast_occupancy AS forecast_peak_4h, target_ts AS forecast_peak_time
+    FROM (
+        SELECT area_id, forecast_occupancy, target_ts,
+               row_number() OVER (PARTITION BY area_id ORDER BY forecast_occupancy DESC, target_ts) AS peak_rank
+        FROM ads.pf_forecast
+        WHERE is_live AND forecast_occupancy IS NOT NULL
+    ) AS ranked
+    WHERE peak_rank = 1
 )
 SELECT
     n.area_id,

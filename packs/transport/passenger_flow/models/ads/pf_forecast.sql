@@ -45,17 +45,26 @@ origins AS (
     WHERE p.inflow IS NOT NULL AND p.profile_days > 0
       AND ((p.slot % 4 = 3 AND p.day > CAST(l.ts AS DATE) - INTERVAL 14 DAY) OR p.ts = l.ts)
 ),
+-- The profile is summed as DECIMAL: a sum of doubles depends on the order the engine adds them
+-- in, and the forecasts are rounded to 0.1, so two runs (or two engines) gave 49.2 and 49.3 for the
+-- same slot. A decimal sum is exact, hence the same every time; the ratio is then taken in DOUBLE.
 levels AS (
     SELECT
         o.area_id, o.origin_ts,
         sum(p.inflow) AS recent_inflow,
-        sum(p.profile_inflow) AS recent_profile_inflow,
-        CASE WHEN coalesce(sum(p.profile_inflow), 0) < 8 THEN 1.0
-             ELSE least(4.0, greatest(0.25, sum(p.inflow) / sum(p.profile_inflow))) END AS level
+        sum(CAST(p.profile_inflow AS DECIMAL(18, 6))) AS recent_profile_inflow
     FROM origins AS o
     JOIN profiled AS p ON p.area_id = o.area_id
                       AND p.ts BETWEEN o.origin_ts - INTERVAL 105 MINUTE AND o.origin_ts
     GROUP BY o.area_id, o.origin_ts
+),
+leveled AS (
+    SELECT
+        area_id, origin_ts,
+        CASE WHEN coalesce(recent_profile_inflow, 0) < 8 THEN 1.0
+             ELSE least(4.0, greatest(0.25, CAST(recent_inflow AS DOUBLE) / CAST(recent_profile_inflow AS DOUBLE)))
+        END AS level
+    FROM levels
 )
 SELECT
     l.area_id,
@@ -73,7 +82,7 @@ SELECT
     t.occupancy AS actual_occupancy,
     l.origin_ts = (SELECT ts FROM latest) AS is_live,
     '同类日分时段画像 × 近2小时水平（季节画像×近期水平）' AS method
-FROM levels AS l
+FROM leveled AS l
 JOIN profiled AS t ON t.area_id = l.area_id
                   AND t.ts > l.origin_ts AND t.ts <= l.origin_ts + INTERVAL 4 HOUR
 WHERE t.profile_days > 0

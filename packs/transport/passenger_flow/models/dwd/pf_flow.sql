@@ -19,4 +19,5 @@ SELECT
 FROM ods.pf_flow AS f
 LEFT JOIN ods.pf_area AS a ON a.area_id = f.area_id
 LEFT JOIN ods.pf_event AS e ON e.event_date = CAST(f.period_start AS DATE) AND e.area_id = f.area_id
-QUALIFY row_number() OVER (PARTITION BY f.area_id, f.period_start ORDER BY f._row_number DESC) = 1
+-- event_name breaks the tie when two events share the area and day (the join repeats the row)
+QUALIFY row_number() OVER (PARTITION BY f.area_id, f.period_start ORDER BY f._row_number DESC, e.event_name) = 1

@@ -11,7 +11,9 @@ SELECT
     sum(inflow) AS inflow,
     sum(outflow) AS outflow,
     max(occupancy) AS peak_occupancy,
-    arg_max(ts, occupancy) AS peak_time,
+    -- the earliest slot at the peak (a day often peaks twice at the same count; arg_max alone
+    -- would pick either, and two runs would disagree): slot < 96, so the key is exact
+    arg_max(ts, occupancy * 100 - slot) AS peak_time,
     max(inflow) AS peak_inflow_15min,
     any_value(capacity) AS capacity,
     round(max(occupancy) / any_value(capacity), 4) AS peak_utilisation,
