@@ -1,7 +1,8 @@
 -- Segment state per 15 minutes: the interval's travel time is the mean of its 5-minute travel
 -- times (so its speed L / mean t is the space-mean speed), graded against v_f like the 5-minute
 -- records. The network index and the maps use this interval. Segment and day attributes are
--- joined after the aggregation (cheaper than carrying them through the GROUP BY).
+-- joined after the aggregation (cheaper than carrying them through the GROUP BY); the days come
+-- from dwd.cg_speed (a scan of one DATE column) so the aggregate is read once, not kept as a CTE.
 WITH agg AS (
     SELECT
         segment_id,
@@ -15,7 +16,7 @@ WITH agg AS (
 days AS (
     SELECT day, cn_day_type(day) AS day_type,
            CASE WHEN cn_day_type(day) = '工作日' THEN '工作日' ELSE '休息日' END AS day_class
-    FROM (SELECT DISTINCT CAST(ts AS DATE) AS day FROM agg)
+    FROM (SELECT DISTINCT day FROM dwd.cg_speed)
 )
 SELECT
     a.segment_id,
