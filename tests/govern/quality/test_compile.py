@@ -72,3 +72,38 @@ def test_values_are_literals_and_names_are_quoted() -> None:
     sql = render(GOLDEN / "row_rules.yaml")
     assert "'O''Brien 镇'" in sql  # a quote inside a value cannot end the literal
     assert '"uscc"' in sql and '"dwd"."enterprise"' in sql
+
+
+def test_known_types_skip_the_blank_test_on_numbers_and_dates(tmp_path: Path, gov_engine: object) -> None:
+    """run_plan compiles with the column types: numbers and dates are never blank text, so their
+    presence test is IS NOT NULL (no CAST); the counts are the same either way."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from lingshu.govern.quality.execute import run_plan
+
+    path = tmp_path / "rules.yaml"
+    path.write_text("tables:\n  dwd.typed:\n" + "\n".join(f"    - {r}" for r in (
+        "{kind: not_null, column: amount}", "{kind: not_null, column: day}", "{kind: not_null, column: name}",
+        "{kind: length, column: amount, max: 3}", "{kind: pattern, column: name, regex: '[a-z]+'}")) + "\n",
+        encoding="utf-8")
+    rules = load_rules(path).tables["dwd.typed"]
+    typed = compile_table("dwd.typed", rules, {"amount": "DECIMAL(18,2)", "day": "DATE", "name": "VARCHAR"})
+    assert typed.rules[0].check.violation == '"amount" IS NULL'
+    assert typed.rules[1].check.violation == '"day" IS NULL'
+    assert "trim" in typed.rules[2].check.violation  # text: blank is missing
+    assert typed.rules[3].check.applies == '"amount" IS NOT NULL'
+    table = pa.table({"amount": pa.array([1.5, None, 12345.0, 0.0], pa.float64()),
+                      "day": [dt.date(2024, 1, 1), None, dt.date(2024, 1, 2), None],
+                      "name": ["ab", " ", None, "X1"]})
+    gov_engine.ensure_schema("dwd")  # type: ignore[attr-defined]
+    gov_engine.con.register("__typed_in", table)  # type: ignore[attr-defined]
+    gov_engine.execute("CREATE OR REPLACE TABLE dwd.typed AS SELECT * FROM __typed_in")  # type: ignore[attr-defined]
+    gov_engine.con.unregister("__typed_in")  # type: ignore[attr-defined]
+    untyped = compile_table("dwd.typed", rules)
+    direct = gov_engine.query(untyped.scan_sql).to_pylist()[0]  # type: ignore[attr-defined]
+    _, results = run_plan(gov_engine, untyped, sample_size=0)  # type: ignore[arg-type]
+    assert [(r.checked, r.failed) for r in results] == [
+        (direct[f"r{i}_checked"], direct[f"r{i}_failed"]) for i in range(len(rules))]
+    assert [r.failed for r in results] == [1, 2, 2, 1, 1]

@@ -79,6 +79,11 @@ class TablePlan:
             source = "(SELECT\n    " + ",\n    ".join(flags) + f",\n    *\n  FROM {self.quoted}) AS {ident('__scan')}"
         return "SELECT\n  " + ",\n  ".join(cols) + f"\nFROM {source}"
 
+    def typed(self, types: dict[str, str]) -> TablePlan:
+        """The same rules (same indexes) compiled knowing the column types."""
+        target = Target(self.table, self.quoted, dict(types))
+        return TablePlan(self.table, [compile_rule(c.index, c.rule, target) for c in self.rules])
+
     def batched(self) -> list[CompiledRule]:
         return [c for c in self.rules if c.batched]
 
@@ -113,7 +118,8 @@ def compile_rule(index: int, rule: RuleSpec, target: Target) -> CompiledRule:
     return CompiledRule(index, rule, check, offending)
 
 
-def compile_table(table: str, rules: list[RuleSpec]) -> TablePlan:
+def compile_table(table: str, rules: list[RuleSpec], types: dict[str, str] | None = None) -> TablePlan:
+    """``types`` (column -> engine type), when known, lets compilers skip work (see ``Target``)."""
     ensure_loaded()
-    target = Target(table, quote_table(table))
+    target = Target(table, quote_table(table), dict(types or {}))
     return TablePlan(table, [compile_rule(i, r, target) for i, r in enumerate(rules)])

@@ -32,7 +32,8 @@ def run_plan(engine: Engine, plan: TablePlan, *, previous_rows: int | None = Non
     if not engine.table_exists(layer, name):
         msg = f"{plan.table} has not been built; run its pack first"
         return None, [_result(plan, c, status=ERROR, error=msg) for c in plan.rules]
-    existing = {col.name for col in engine.columns(layer, name)}
+    types = {col.name: col.type for col in engine.columns(layer, name)}
+    existing = set(types)
     results: dict[int, RuleResult] = {}
     runnable = []
     for c in plan.rules:
@@ -43,7 +44,7 @@ def run_plan(engine: Engine, plan: TablePlan, *, previous_rows: int | None = Non
                                              f"(columns: {', '.join(sorted(existing))})")
         else:
             runnable.append(c)
-    plan = TablePlan(plan.table, runnable)
+    plan = TablePlan(plan.table, runnable).typed(types)
     rows = _scan(engine, plan, results)
     for c in plan.queries():
         assert isinstance(c.check, QueryCheck)

@@ -56,12 +56,29 @@ Check = RowCheck | AggCheck | QueryCheck | HistoryCheck
 Compiler = Callable[[Any, "Target"], Check]
 
 
+# Column types whose text form is never blank: for these "present" is just IS NOT NULL, and the
+# CAST to text that blank detection needs (costly for numbers and dates) is skipped.
+_NEVER_BLANK = ("TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "REAL", "DOUBLE", "DECIMAL", "NUMERIC", "BOOLEAN",
+                "DATE", "TIME", "TIMESTAMP", "BYTE", "SHORT", "LONG")
+
+
 @dataclass(frozen=True)
 class Target:
     """What a compiler needs to know about the checked table."""
 
     name: str  # dwd.orders
     quoted: str  # "dwd"."orders"
+    # Column -> engine type, when known (run_plan reads them); compilers only use it to skip work.
+    types: dict[str, str] = field(default_factory=dict)
+
+    def never_blank(self, column: str) -> bool:
+        """True when the column's type is known and its values can be NULL but never blank text."""
+        typ = self.types.get(column)
+        if typ is None:
+            return False
+        base = typ.upper().split("(")[0].split(" ")[0].strip()
+        return base in _NEVER_BLANK and "[]" not in typ
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,14 @@ def _not_null(column: str) -> str:
     return f"{ident(column)} IS NOT NULL"
 
 
-def _present(column: str) -> str:
-    """Not NULL and not blank (the cast is free on text columns and makes it valid on any type)."""
+def _present(column: str, target: Target) -> str:
+    """Not NULL and not blank (the cast is free on text columns and makes it valid on any type).
+
+    ``not_null`` uses the negation of the very same text, so a column checked by several rules
+    has one blank test for the engine to share. Numbers and dates are never blank: no cast.
+    """
+    if target.never_blank(column):
+        return _not_null(column)
     return f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '') IS NOT NULL"
 
 
@@ -38,10 +44,10 @@ class NotNullRule(RuleSpec):
 @rule_kind("not_null", "非空", NotNullRule, Dimension.completeness)
 def not_null(rule: NotNullRule, target: Target) -> Check:
     col = ident(rule.column)
-    if rule.allow_blank:
+    if rule.allow_blank or target.never_blank(rule.column):
         return RowCheck(f"{col} IS NULL")
-    # Blank text is as missing as NULL in a register; the cast makes this valid for any type.
-    return RowCheck(f"({col} IS NULL OR trim(CAST({col} AS VARCHAR)) = '')")
+    # Blank text is as missing as NULL in a register: NULL or blank = not present.
+    return RowCheck(f"NOT ({_present(rule.column, target)})")
 
 
 class PatternRule(RuleSpec):
@@ -62,7 +68,8 @@ class PatternRule(RuleSpec):
 @rule_kind("pattern", "格式（正则）", PatternRule, Dimension.conformity)
 def pattern(rule: PatternRule, target: Target) -> Check:
     col = ident(rule.column)
-    return RowCheck(f"NOT regexp_full_match(CAST({col} AS VARCHAR), {literal(rule.regex)})", _present(rule.column))
+    return RowCheck(f"NOT regexp_full_match(CAST({col} AS VARCHAR), {literal(rule.regex)})",
+                    _present(rule.column, target))
 
 
 class AllowedValuesRule(RuleSpec):
@@ -88,7 +95,7 @@ def allowed_values(rule: AllowedValuesRule, target: Target) -> Check:
     if rule.code_table:
         return reference_query(rule, target, [rule.column], rule.code_table, [rule.code_column or rule.column])
     items = ", ".join(literal(v) for v in rule.values or [])
-    return RowCheck(f"{ident(rule.column)} NOT IN ({items})", _present(rule.column))
+    return RowCheck(f"{ident(rule.column)} NOT IN ({items})", _present(rule.column, target))
 
 
 Bound = Any  # a number, text, a YAML date, or "today"/"now"
@@ -144,7 +151,7 @@ def length(rule: LengthRule, target: Target) -> Check:
     n = f"length(CAST({ident(rule.column)} AS VARCHAR))"  # characters, not bytes
     outside = [f"{n} < {rule.min}" if rule.min is not None else None,
                f"{n} > {rule.max}" if rule.max is not None else None]
-    return RowCheck(" OR ".join(p for p in outside if p), _present(rule.column))
+    return RowCheck(" OR ".join(p for p in outside if p), _present(rule.column, target))
 
 
 class ValidatorRule(RuleSpec):
@@ -165,7 +172,7 @@ def validator(rule: ValidatorRule, target: Target) -> Check:
     col = ident(rule.column)
     predicate = KINDS.get(rule.validator).predicate_sql(f"CAST({col} AS VARCHAR)")
     # A predicate yielding NULL for a non-NULL value could not read it: that is invalid too.
-    return RowCheck(f"NOT coalesce({predicate}, FALSE)", _present(rule.column))
+    return RowCheck(f"NOT coalesce({predicate}, FALSE)", _present(rule.column, target))
 
 
 class ExpressionRule(RuleSpec):

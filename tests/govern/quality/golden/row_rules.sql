@@ -11,7 +11,7 @@ SELECT
   count_if("__r7_a") AS "r7_checked", count_if("__r7_a" AND "__r7_v") AS "r7_failed",
   count_if("__r8_a") AS "r8_checked", count_if("__r8_a" AND "__r8_v") AS "r8_failed"
 FROM (SELECT
-    TRUE AS "__r0_a", (("uscc" IS NULL OR trim(CAST("uscc" AS VARCHAR)) = '')) AS "__r0_v",
+    TRUE AS "__r0_a", (NOT (nullif(trim(CAST("uscc" AS VARCHAR)), '') IS NOT NULL)) AS "__r0_v",
     TRUE AS "__r1_a", ("name" IS NULL) AS "__r1_v",
     nullif(trim(CAST("registered_on" AS VARCHAR)), '') IS NOT NULL AS "__r2_a", (NOT regexp_full_match(CAST("registered_on" AS VARCHAR), '\d{4}-\d{2}-\d{2}')) AS "__r2_v",
     nullif(trim(CAST("town" AS VARCHAR)), '') IS NOT NULL AS "__r3_a", ("town" NOT IN ('泥城镇', 'O''Brien 镇', 3)) AS "__r3_v",
@@ -24,7 +24,7 @@ FROM (SELECT
   FROM "dwd"."enterprise") AS "__scan";
 
 -- samples
-(SELECT 0 AS "__rule", s.* FROM (SELECT * FROM "dwd"."enterprise" WHERE ("uscc" IS NULL OR trim(CAST("uscc" AS VARCHAR)) = '')) AS s LIMIT 5)
+(SELECT 0 AS "__rule", s.* FROM (SELECT * FROM "dwd"."enterprise" WHERE NOT (nullif(trim(CAST("uscc" AS VARCHAR)), '') IS NOT NULL)) AS s LIMIT 5)
 UNION ALL
 (SELECT 1 AS "__rule", s.* FROM (SELECT * FROM "dwd"."enterprise" WHERE "name" IS NULL) AS s LIMIT 5)
 UNION ALL
