@@ -40,6 +40,14 @@ def test_district_inferred_from_lingang_town() -> None:
     assert p["district"] == "浦东新区" and "infer_district" in p["rules"]
 
 
+def test_short_district_before_a_lingang_town_and_the_island_town() -> None:
+    p = standardize_address("浦东小洋山港区一路424号")  # 小洋山 has no 镇: it must not join the road
+    assert (p["district"], p["town"], p["road"], p["number"]) == ("浦东新区", "小洋山", "港区一路", "424")
+    assert "district_short_name" in p["rules"]
+    assert standardize_address("奉贤四团镇川南奉公路890号")["standard"] == "奉贤区四团镇川南奉公路890号"
+    assert standardize_address("浦东大道100号")["road"] == "浦东大道"  # a road, not a short district
+
+
 @pytest.mark.parametrize("raw, expected", [
     ("二〇一室", "201室"), ("二十三号", "23号"), ("一百零五室", "105室"), ("十二层", "12层"),
     ("三林路三号", "三林路3号"), ("浦东南路一二三弄", "浦东南路123弄"), ("环湖西二路八十八号", "环湖西二路88号"),

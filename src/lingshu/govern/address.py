@@ -47,9 +47,23 @@ DISTRICTS = sorted({r.name for r in shanghai_regions().values() if r.level == "d
 PHONE = r"(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})"
 PHONE_TAIL = r"(?:联系)?(?:电话|手机|tel|TEL|Tel)?[:：]?" + PHONE + "$"
 BRACKETS = r"[(\[【{][^)\]】}]*[)\]】}]"
+# Lingang towns whose name has no 镇/街道/乡 (小洋山): named, so the town is not read as part of
+# the road. Short aliases (洋山) are left out: they begin road names (洋山路).
+NAMED_TOWNS = sorted({n for m in lingang().members if not m.town.endswith(("镇", "街道", "乡"))
+                      for n in (m.town, *m.aliases) if len(n) >= 3}, key=len, reverse=True)
+# A district written short before one of its Lingang towns (浦东南汇新城镇, 奉贤四团镇). 小洋山 belongs
+# to 嵊泗县 but is run from 临港, and addresses write it under 浦东新区 (浦东小洋山...).
+SHORT_DISTRICTS = tuple(
+    (f"^{short}(" + "|".join(sorted({n for m in lingang().members if m.district == district
+                                     for n in (m.town, *m.aliases)}
+                                    | (set(NAMED_TOWNS) if district == "浦东新区" else set()),
+                                    key=len, reverse=True)) + ")",
+     district + r"\1")
+    for district in sorted({m.district for m in lingang().members if m.district in DISTRICTS})
+    for short in [district.removesuffix("新区").removesuffix("区")])
 PARSE = (
     "^(?P<district>" + "|".join(DISTRICTS) + ")?"
-    r"(?P<town>[^\d路弄号]{1,6}?(?:镇|街道|乡))?"
+    r"(?P<town>" + "".join(f"{t}|" for t in NAMED_TOWNS) + r"[^\d路弄号]{1,6}?(?:镇|街道|乡))?"
     r"(?P<road>[^\d]+?(?:大道|公路|路|街|巷))?"
     r"(?:(?P<lane>\d+)弄)?(?:(?P<sub_lane>\d+)支弄)?"
     r"(?:(?P<number>\d+(?:-\d+)?)号)?(?:(?P<building>[0-9A-Z]+)幢)?(?:(?P<unit>\d+)单元)?"
@@ -91,6 +105,7 @@ STEPS: tuple[Step, ...] = (
     Step("floor_suffix", _regex(r"(\d+)楼", r"\1层")),
     Step("room_suffix", _regex(r"(\d+)(?:房间|号房)", r"\1室")),
     *(Step("legacy_name", _regex(p, r)) for p, r in LEGACY),
+    *(Step("district_short_name", _regex(p, r)) for p, r in SHORT_DISTRICTS),
 )
 
 
