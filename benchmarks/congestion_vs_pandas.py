@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -29,6 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACK = ROOT / "packs" / "transport" / "congestion_index" / "models"
 STEPS = ["dws/cg_free_flow", "dws/cg_segment_5min", "dws/cg_segment_15min", "ads/cg_network_tpi"]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process (all threads): on a loaded machine, less noisy than wall time."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def make_data(folder: Path, segments: int, days: int) -> None:
@@ -59,14 +66,14 @@ def run_lingshu(folder: Path) -> dict:
     t0 = time.perf_counter()
     engine.execute(f"CREATE TABLE dwd.cg_speed AS SELECT * FROM '{folder / 'speed.parquet'}'")
     engine.execute(f"CREATE TABLE dwd.road_segment AS SELECT * FROM '{folder / 'segments.parquet'}'")
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu()
     for step in STEPS:
         layer, name = step.split("/")
         sql = (PACK / f"{step}.sql").read_text(encoding="utf-8")
         engine.execute(f"CREATE TABLE {layer}.{name} AS {sql}")
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), _cpu()
     tpi = engine.query("SELECT ts, tpi FROM ads.cg_network_tpi WHERE area = '全网' ORDER BY ts").to_pandas()
-    return {"load_s": t1 - t0, "compute_s": t2 - t1, "tpi": tpi["tpi"].round(2).tolist()}
+    return {"load_s": t1 - t0, "compute_s": t2 - t1, "compute_cpu_s": c2 - c1, "tpi": tpi["tpi"].round(2).tolist()}
 
 
 def run_pandas(folder: Path) -> dict:
@@ -78,7 +85,7 @@ def run_pandas(folder: Path) -> dict:
     t0 = time.perf_counter()
     speed = pd.read_parquet(folder / "speed.parquet")
     segs = pd.read_parquet(folder / "segments.parquet")
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu()
     # free-flow speed: 06:00-24:00 15-minute interval means across days, top 1/9 averaged, capped
     day = speed[speed["ts"].dt.hour >= 6]
     slot = day["ts"].dt.hour * 4 + day["ts"].dt.minute // 15
@@ -117,8 +124,8 @@ def run_pandas(folder: Path) -> dict:
         net = net.join(shares.div(net["length_m"], axis=0))
         net["tpi"] = net["dtp"].map(tpi_of).round(2)
         out.append(net)
-    t2 = time.perf_counter()
-    return {"load_s": t1 - t0, "compute_s": t2 - t1, "tpi": out[0]["tpi"].tolist()}
+    t2, c2 = time.perf_counter(), _cpu()
+    return {"load_s": t1 - t0, "compute_s": t2 - t1, "compute_cpu_s": c2 - c1, "tpi": out[0]["tpi"].tolist()}
 
 
 def child(side: str, folder: str) -> None:
@@ -136,6 +143,8 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
+    # The machine's load is printed with the figures: on a shared machine it moves both sides' times.
+    print("load average (1, 5, 15 min) at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_data(folder, args.segments, args.days)
@@ -149,14 +158,15 @@ def main() -> None:
             line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
             results[side] = json.loads(line[7:])
             r = results[side]
-            print(f"{side:8s} load {r['load_s']:6.1f} s  compute {r['compute_s']:6.1f} s  "
-                  f"peak memory {r['peak_mb']:7.0f} MB", flush=True)
+            print(f"{side:8s} load {r['load_s']:6.1f} s  compute {r['compute_s']:6.1f} s "
+                  f"(CPU {r['compute_cpu_s']:6.1f} s)  peak memory {r['peak_mb']:7.0f} MB", flush=True)
     a, b = results["lingshu"], results["pandas"]
     diff = max(abs(x - y) for x, y in zip(a["tpi"], b["tpi"], strict=True))
     print(f"network TPI series: {len(a['tpi'])} intervals, max difference {diff:.3f}")
     print(f"ratio pandas / lingshu, compute: {b['compute_s'] / a['compute_s']:.1f}x; "
           f"load + compute: {(b['load_s'] + b['compute_s']) / (a['load_s'] + a['compute_s']):.1f}x; "
           f"peak memory pandas / lingshu: {b['peak_mb'] / a['peak_mb']:.1f}x")
+    print("load average (1, 5, 15 min) at end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
