@@ -92,7 +92,7 @@ def test_known_types_skip_the_blank_test_on_numbers_and_dates(tmp_path: Path, go
     typed = compile_table("dwd.typed", rules, {"amount": "DECIMAL(18,2)", "day": "DATE", "name": "VARCHAR"})
     assert typed.rules[0].check.violation == '"amount" IS NULL'
     assert typed.rules[1].check.violation == '"day" IS NULL'
-    assert "trim" in typed.rules[2].check.violation  # text: blank is missing
+    assert "Zs" in typed.rules[2].check.violation  # text: blank is missing
     assert typed.rules[3].check.applies == '"amount" IS NOT NULL'
     table = pa.table({"amount": pa.array([1.5, None, 12345.0, 0.0], pa.float64()),
                       "day": [dt.date(2024, 1, 1), None, dt.date(2024, 1, 2), None],
@@ -107,3 +107,21 @@ def test_known_types_skip_the_blank_test_on_numbers_and_dates(tmp_path: Path, go
     assert [(r.checked, r.failed) for r in results] == [
         (direct[f"r{i}_checked"], direct[f"r{i}_failed"]) for i in range(len(rules))]
     assert [r.failed for r in results] == [1, 2, 2, 1, 1]
+
+
+def test_blank_text_is_what_trim_strips(gov_engine: object) -> None:
+    """The presence test (an anchored regex, cheaper than trim) agrees with trim() = ''."""
+    import pyarrow as pa
+
+    from lingshu.govern.quality.registry import Target
+    from lingshu.govern.quality.rules_row import _present
+
+    values = ["", " ", "\u3000", "\u00a0 ", "\t", "\n", " a ", "a", "\u2003\u3000", "\u200b", None]
+    gov_engine.con.register("__blank_in", pa.table({"x": pa.array(values, pa.string())}))  # type: ignore[attr-defined]
+    try:
+        rows = gov_engine.query(  # type: ignore[attr-defined]
+            f"SELECT {_present('x', Target('t', 't'))} AS p, nullif(trim(x), '') IS NOT NULL AS t FROM __blank_in")
+    finally:
+        gov_engine.con.unregister("__blank_in")  # type: ignore[attr-defined]
+    assert rows.column("p").to_pylist() == rows.column("t").to_pylist()
+    assert rows.column("p").to_pylist()[:4] == [False] * 4 and rows.column("p").to_pylist()[-1] is False
