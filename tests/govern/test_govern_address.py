@@ -98,3 +98,10 @@ def test_matcher_geocodes_and_flags() -> None:
 def test_matcher_prefers_more_specific_base_rows_and_respects_lanes() -> None:
     out = match_addresses(["三林路5号", "三林路123弄4支弄5号"], BASE, id_col="aid").to_pylist()
     assert [r["match_id"] for r in out] == ["A4", "A3"]
+
+
+def test_every_step_has_a_description_in_the_address_rules_report() -> None:
+    from lingshu.docs.builders.address import RULE_TEXT
+    from lingshu.govern.address import STEPS
+
+    assert {s.name for s in STEPS} - set(RULE_TEXT) == set()

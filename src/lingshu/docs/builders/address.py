@@ -37,6 +37,7 @@ RULE_TEXT = {
     "floor_suffix": "“楼”（楼层）统一为“层”",
     "room_suffix": "“房间/号房”统一为“室”",
     "legacy_name": "旧区划名、别名改为现名",
+    "district_short_name": "临港镇名前的简写区名补全（浦东→浦东新区、奉贤→奉贤区）",
     "infer_district": "只有镇名时由临港镇名补全所属区",
 }
 
