@@ -123,21 +123,50 @@ def register_similarity(session: Any) -> None:
                                f"{jar.as_posix()}}} in lingshu.yaml") from exc
 
 
-@contextmanager
-def _spark_api(engine: Engine) -> Iterator[Any]:
+def _tracking_api(session: Any) -> Any:
+    """Splink's SparkAPI that remembers the DataFrames it persists, to unpersist them at the end.
+
+    Why: with ``break_lineage_method="persist"`` Splink caches its intermediate tables (memory,
+    spilling to disk; no checkpoint directory has to be set on the SparkContext the engine shares)
+    and later drops their views, but not their cache entries, which would pile up in a long-lived
+    process. Hooks Splink's (5.0) repartition step; tests/govern/er checks the cache is empty afterwards.
+    """
     from splink.backends.spark import SparkAPI
 
+    class TrackingSparkAPI(SparkAPI):
+        def __init__(self, **kwargs: Any):
+            self.persisted: list[Any] = []
+            super().__init__(**kwargs)
+
+        def _repartition_if_needed(self, spark_df: Any, templated_name: str) -> Any:
+            # Splink persists the DataFrame this returns (then may repartition it again, so the
+            # cached one is not the one it keeps): record it at the moment it is persisted.
+            out = super()._repartition_if_needed(spark_df, templated_name)
+            persist, kept = out.persist, self.persisted
+
+            def tracked(*args: Any, **kwargs: Any) -> Any:
+                cached = persist(*args, **kwargs)
+                kept.append(cached)
+                return cached
+
+            out.persist = tracked
+            return out
+
+    return TrackingSparkAPI(spark_session=session, break_lineage_method="persist", register_udfs_automatically=False)
+
+
+@contextmanager
+def _spark_api(engine: Engine) -> Iterator[Any]:
     session = engine.spark.newSession()  # type: ignore[attr-defined]  # SparkEngine.spark
     register_similarity(session)
-    # persist: Splink's intermediate tables are cached (memory, spilling to disk), so no
-    # checkpoint directory has to be configured on the SparkContext the engine shares.
-    api = SparkAPI(spark_session=session, break_lineage_method="persist", register_udfs_automatically=False)
+    api = _tracking_api(session)
     try:
         yield api
     finally:
+        for df in api.persisted:
+            df.unpersist()
         for table in session.catalog.listTables():
-            if table.isTemporary:
-                session.catalog.uncacheTable(table.name)
+            if table.isTemporary:  # Splink's views and the registered inputs, in this child session only
                 session.catalog.dropTempView(table.name)
 
 
