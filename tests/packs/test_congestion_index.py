@@ -57,17 +57,22 @@ def test_free_flow_agrees_with_pandas(ctx, raw: pd.DataFrame) -> None:
 
 def test_grades_and_network_tpi_agree_with_pandas(ctx, raw: pd.DataFrame) -> None:
     vf = ctx.query("SELECT segment_id, v_f FROM dws.cg_free_flow").to_pandas().set_index("segment_id")["v_f"]
-    sample = raw.sample(2000, random_state=1)
-    got = ctx.query("SELECT segment_id, ts, grade FROM dws.cg_segment_5min").to_pandas()
-    merged = sample.merge(got, on=["segment_id", "ts"])
-    assert len(merged) == len(sample)
-    ref = [traffic.segment_grade(v, vf[s]) for s, v in zip(merged["segment_id"], merged["speed_kmh"], strict=True)]
-    assert merged["grade"].tolist() == ref
-
-    # network DTP and TPI per 15 minutes, from the raw records
     r = raw.assign(v_f=raw["segment_id"].map(vf).astype(float), q=raw["ts"].dt.floor("15min"))
     r["t"] = r["length_m"] * 3.6 / r["speed_kmh"]
     seg15 = r.groupby(["segment_id", "q"]).agg(t=("t", "mean"), length_m=("length_m", "first"), v_f=("v_f", "first"))
+
+    # 15-minute segment states: space-mean speed L / mean(t) and its grade against v_f
+    got = ctx.query("SELECT segment_id, ts AS q, speed_kmh, grade FROM dws.cg_segment_15min").to_pandas()
+    ref_speed = (seg15["length_m"] * 3.6 / seg15["t"]).rename("ref_speed")
+    merged = got.join(ref_speed, on=["segment_id", "q"], how="inner")
+    assert len(merged) == len(got) == len(seg15)
+    # the speed is rounded to 0.01: a mean landing on a rounding tie may round either way
+    assert (merged["speed_kmh"] - merged["ref_speed"]).abs().max() <= 0.005 + 1e-9
+    sample = merged.sample(2000, random_state=1)
+    ref = [traffic.segment_grade(v, vf[s]) for s, v in zip(sample["segment_id"], sample["speed_kmh"], strict=True)]
+    assert sample["grade"].tolist() == ref
+
+    # network DTP and TPI per 15 minutes, from the raw records
     seg15["tf"] = seg15["length_m"] * 3.6 / seg15["v_f"]
     seg15["te"] = np.maximum(seg15["t"], seg15["tf"])
     net = seg15.groupby(level="q")[["tf", "te"]].sum()
@@ -104,6 +109,36 @@ def test_indicators_answer_tpi_for_any_slice(ctx) -> None:
     both = by_15.merge(net, on="period")
     # the indicator sums the 5-minute records, the table the 15-minute means: close, not identical
     assert len(both) == len(net) and (both["value"] - both["tpi"]).abs().median() < 0.3
+
+
+@pytest.mark.parametrize(("grain", "dims"), [("15min", ["town"]), ("15min", ["road_class", "hour"]),
+                                            ("day", ["day_type"]), ("month", [])])
+def test_time_sums_equal_the_5_minute_records(ctx, grain: str, dims: list[str]) -> None:
+    """The indicators read dws.cg_area_15min; their values are the sums over the cleaned 5-minute
+    records themselves (recomputed here from dwd.cg_speed), at every grain down to 15 minutes."""
+    period = ("time_bucket(INTERVAL 15 MINUTE, v.ts)" if grain == "15min"
+              else f"CAST(date_trunc('{grain}', v.ts) AS TIMESTAMP)")
+    keys = ", ".join([*dims, f"{period} AS period"])
+    ref = ctx.query(f"""
+        SELECT {keys},
+               sum(f.length_m * 3.6 / CAST(f.v_f AS DOUBLE)) / 3600 AS free_flow_time,
+               sum(greatest(f.length_m * 3.6 / v.speed_kmh, f.length_m * 3.6 / CAST(f.v_f AS DOUBLE))) / 3600
+                   AS travel_time,
+               count(*) AS speed_records, avg(v.speed_kmh) AS mean_speed
+        FROM (SELECT *, hour(ts) AS hour, cn_day_type(day) AS day_type FROM dwd.cg_speed) AS v
+        JOIN dws.cg_free_flow AS f USING (segment_id)
+        GROUP BY ALL""").to_pandas().set_index([*dims, "period"])
+    for indicator, tolerance in (("free_flow_time", 0.005), ("travel_time", 0.005), ("speed_records", 0),
+                                 ("mean_speed", 0.05)):
+        got = ctx.indicators.query(indicator=f"congestion_index.{indicator}", dimensions=dims, grain=grain,
+                                   materialized=False).table.to_pandas().set_index([*dims, "period"])["value"]
+        assert len(got) == len(ref), indicator
+        diff = (got - ref[indicator].reindex(got.index)).abs()
+        assert diff.max() <= tolerance + 1e-9, indicator  # rounding to the indicator's precision only
+    tpi = ctx.indicators.query(indicator="congestion_index.network_tpi", dimensions=dims, grain=grain,
+                               materialized=False).table.to_pandas().set_index([*dims, "period"])["value"]
+    ref_tpi = (1 - ref["free_flow_time"] / ref["travel_time"]).map(traffic.tpi).reindex(tpi.index)
+    assert (tpi - ref_tpi).abs().max() <= 0.005 + 1e-9
 
 
 def test_dashboards_and_apis_read_through_indicators(ctx) -> None:
