@@ -4,12 +4,14 @@
 
 Builds a workspace holding the transport packs, fills the congestion pack's input tables with
 SEGMENTS x DAYS x 288 five-minute speeds (benchmarks/traffic_data.py), builds the pack's models
-dws.cg_free_flow and dws.cg_segment_5min (17.28 million rows at the defaults) and the declared
-materialization dws.congestion_index_time_by_town_day through the platform's own materialize(),
-then asks the indicator service for congestion_index.network_tpi (TPI = gbt33171_tpi(1 - Σt_f/Σt))
-by town and day, on the fly (aggregating the 5-minute table) and materialized (re-aggregating the
-town x road class x day-type x day table). Prints both times (best of REPEAT) and the ratio, and
-checks the two answers are equal.
+dws.cg_free_flow and dws.cg_area_15min (the 15-minute x town x road class sums over the 17.28
+million records at the defaults, ~127k rows) and the declared materialization
+dws.congestion_index_time_by_town_day through the platform's own materialize(), then asks the
+indicator service for congestion_index.network_tpi (TPI = gbt33171_tpi(1 - Σt_f/Σt)) by town and
+day, on the fly (aggregating the 15-minute sums) and materialized (re-aggregating the town x road
+class x day-type x day table). Until the pack replaced it, the on-the-fly path aggregated a
+17.28M-row 5-minute table: compare figures only with the same model. Prints both times (best of
+REPEAT) and the ratio, and checks the two answers are equal.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def main() -> None:
             rows = ctx.engine.scalar("SELECT count(*) FROM dwd.cg_speed")
             print(f"data: {rows:,} speed records ({args.segments:,} segments x {args.days} days x 288), "
                   f"{time.perf_counter() - t0:.1f} s", flush=True)
-            for table in ("dws.cg_free_flow", "dws.cg_segment_5min", "dws.congestion_index_time_by_town_day"):
+            for table in ("dws.cg_free_flow", "dws.cg_area_15min", "dws.congestion_index_time_by_town_day"):
                 t0 = time.perf_counter()
                 materialize(ctx.engine, ctx.catalog.node(table), TableUpdate(table, "model"))
                 layer, name = table.split(".")
