@@ -59,6 +59,7 @@ def test_every_rule_has_a_golden_file() -> None:
     ("SELECT unnest(range(1, 5, 1)) FROM t", "range"),  # end excluded: not sequence()
     ("SELECT unnest(generate_series(a, b)) FROM t", "step"),  # Spark counts down when a > b
     ("SELECT ST_Buffer(ST_Point(x, y), 1.0) FROM t", "st_buffer"),  # not in spatial.FUNCTIONS
+    ("SELECT CAST(ts AS TIME) AS slot FROM t WHERE slot < TIME '12:00'", "TIME"),  # not TIMESTAMP
 ])
 def test_rejections_name_the_function_and_engine(sql: str, names: str) -> None:
     with pytest.raises(EngineError) as err:

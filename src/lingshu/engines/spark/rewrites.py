@@ -401,3 +401,13 @@ def spatial_function(node: exp.Expression) -> exp.Expression:
         raise Reject(f"{fn.duckdb} takes {len(fn.params)} argument(s) on the spark engine, "
                      f"not {len(args)} (other overloads are DuckDB-only)")
     return exp.Anonymous(this=fn.udf, expressions=[a.copy() for a in args])
+
+
+@rule("time_of_day", ("CAST(x AS TIME)", "TIME '..'"), (exp.Cast,),
+      "SQLGlot writes DuckDB's TIME as Spark's TIMESTAMP (TIME '06:00' becomes today at 06:00), which "
+      "silently changes comparisons; Spark's own TIME type is off by default and has no RANGE frames "
+      "with intervals, so a time of day is rejected, not guessed",
+      applies=lambda n: n.to.is_type(exp.DataType.Type.TIME, exp.DataType.Type.TIMETZ))
+def time_of_day(node: exp.Expression) -> exp.Expression:
+    raise Reject("TIME (a time of day) has no faithful Spark translation here; use minutes since midnight "
+                 "(hour(ts) * 60 + minute(ts)) or keep the timestamp")
