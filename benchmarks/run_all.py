@@ -63,6 +63,8 @@ optional("congestion", "congestion_vs_pandas.py", "Congestion pack vs pandas", (
 optional("indicator", "indicator_speed.py", "Indicator by town and day over the speed records: materialized vs on the fly",
          ("--segments", "50", "--days", "3", "--repeat", "2"))
 optional("er_quality", "er_quality.py", "Matching quality vs Splink defaults and recordlinkage", ("--scale", "0.05"))
+optional("congestion_engines", "congestion_engines.py", "Congestion pack on DuckDB vs Spark (local mode)",
+         ("--scales", "0.1", "--traffic-days", "2"))
 optional("er_scale", "er_scale.py", "Matching speed on a million person records", ("--records", "20000",
                                                                                       "--train-sample", "5000"))
 
