@@ -7,6 +7,9 @@
 -- only the speeds and the segment's constants (road, length, v_f) and the day attributes are
 -- joined after it, once per 15-minute row instead of once per 5-minute record. The days come from
 -- dwd.cg_speed (a scan of one DATE column) so the aggregate is read once, not kept as a CTE.
+-- Writing this table (5.76M rows for 2,000 segments x 30 days) is most of the pack's cost and a
+-- text column costs about 1 CPU s of it, so only labels a reader groups or filters by are kept:
+-- the road id is in dws.cg_free_flow and the day type (节假日/周末/工作日) follows from day.
 WITH agg AS (
     SELECT
         segment_id,
@@ -18,13 +21,12 @@ WITH agg AS (
     GROUP BY segment_id, epoch_us(ts) // 900000000
 ),
 days AS (
-    SELECT day, cn_day_type(day) AS day_type,
-           CASE WHEN cn_day_type(day) = '工作日' THEN '工作日' ELSE '休息日' END AS day_class
+    SELECT day, CASE WHEN cn_day_type(day) = '工作日' THEN '工作日' ELSE '休息日' END AS day_class
     FROM (SELECT DISTINCT day FROM dwd.cg_speed)
 ),
 timed AS (
     SELECT a.segment_id, a.ts, a.samples, a.records,
-           f.road_id, f.road_class, f.town, f.v_f, f.length_m,
+           f.road_class, f.town, f.v_f, f.length_m,
            f.length_m * 3.6 * a.mean_pace AS travel_time_s,
            f.length_m * 3.6 / CAST(f.v_f AS DOUBLE) AS free_flow_time_s
     FROM agg AS a
@@ -33,11 +35,9 @@ timed AS (
 SELECT
     t.segment_id,
     t.ts,
-    t.road_id,
     t.road_class,
     t.town,
     d.day,
-    d.day_type,
     d.day_class,
     t.v_f,
     t.length_m,
