@@ -34,6 +34,22 @@ def _columns_before(data: Any) -> Any:
     return data
 
 
+def duplicate_rows(target: Target, cols: list[str], present: str) -> str:
+    """SELECT of the rows whose key is duplicated: a join to the duplicated keys.
+
+    The keys come from one GROUP BY of the key columns alone, so a sample (``LIMIT 5`` around this)
+    reads only the key columns in full and stops at its first rows. The window it replaces
+    (``QUALIFY count(*) OVER (PARTITION BY key) > 1``) partitioned every column of the whole table
+    before the first row came out, and Spark does not take QUALIFY with ``SELECT *``. The scope
+    names the checked table's columns unqualified; the joined side only exposes ``__k0``...
+    """
+    t, d = ident("__t"), ident("__d")
+    keys = ", ".join(f"{c} AS {ident(f'__k{i}')}" for i, c in enumerate(cols))
+    on = " AND ".join(f"{t}.{c} = {d}.{ident(f'__k{i}')}" for i, c in enumerate(cols))
+    return (f"SELECT {t}.* FROM {target.quoted} AS {t} JOIN (SELECT {keys} FROM {target.quoted} "
+            f"WHERE {present} GROUP BY {', '.join(cols)} HAVING count(*) > 1) AS {d} ON {on} WHERE {present}")
+
+
 class UniqueRule(RuleSpec):
     kind: Literal["unique"]
     columns: list[str] = Field(min_length=1, description="the key: one or more columns")
@@ -47,8 +63,7 @@ def unique(rule: UniqueRule, target: Target) -> Check:
     present = scope(rule, *(f"{c} IS NOT NULL" for c in cols))
     key = cols[0] if len(cols) == 1 else f"row({', '.join(cols)})"
     # failed = surplus rows (rows - distinct keys): a key seen 3 times counts 2, as 数据重复率 does.
-    offending = (f"SELECT * FROM {target.quoted} WHERE {present} "
-                 f"QUALIFY count(*) OVER (PARTITION BY {', '.join(cols)}) > 1")
+    offending = duplicate_rows(target, cols, present)
     return AggCheck(checked=f"count(*) FILTER (WHERE {present})",
                     failed=f"count(*) FILTER (WHERE {present}) - count(DISTINCT {key}) FILTER (WHERE {present})",
                     offending=offending)

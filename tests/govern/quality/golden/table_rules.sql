@@ -18,7 +18,7 @@ SELECT (SELECT count(*) FROM "dwd"."person" WHERE (alive)) AS checked, count(*) 
 -- history row_count_change (no SQL)
 
 -- samples
-(SELECT 0 AS "__rule", s.* FROM (SELECT * FROM "dwd"."person" WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL QUALIFY count(*) OVER (PARTITION BY "id_no", "source") > 1) AS s LIMIT 5)
+(SELECT 0 AS "__rule", s.* FROM (SELECT "__t".* FROM "dwd"."person" AS "__t" JOIN (SELECT "id_no" AS "__k0", "source" AS "__k1" FROM "dwd"."person" WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL GROUP BY "id_no", "source" HAVING count(*) > 1) AS "__d" ON "__t"."id_no" = "__d"."__k0" AND "__t"."source" = "__d"."__k1" WHERE "id_no" IS NOT NULL AND "source" IS NOT NULL) AS s LIMIT 5)
 UNION ALL
 (SELECT 3 AS "__rule", s.* FROM (SELECT t.* FROM "dwd"."person" AS t WHERE t."town_code" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "dwd"."town" AS o WHERE o."code" = t."town_code")) AS s LIMIT 5)
 UNION ALL
