@@ -1,12 +1,14 @@
 -- Holidays against ordinary days (节假日与平日对比): mean daily visits, mean and highest peak
 -- occupancy per day type, and each type's ratio to the workday mean.
+-- Utilisations have 4 decimals: they are averaged as DECIMAL, an exact sum, because a sum of
+-- doubles depends on the order the threads add them and rounding to 4 decimals then flips.
 WITH by_type AS (
     SELECT area_id, any_value(area_name) AS area_name, day_type,
            count(*) AS days,
            avg(inflow) AS mean_daily_inflow,
            avg(peak_occupancy) AS mean_peak_occupancy,
            max(peak_occupancy) AS max_peak_occupancy,
-           avg(peak_utilisation) AS mean_peak_utilisation,
+           CAST(avg(CAST(peak_utilisation AS DECIMAL(18, 4))) AS DOUBLE) AS mean_peak_utilisation,
            count(*) FILTER (WHERE max_alert_rank > 0) AS alert_days
     FROM dws.pf_area_day
     GROUP BY area_id, day_type
