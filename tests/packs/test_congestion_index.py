@@ -94,6 +94,13 @@ def test_mileage_shares_peaks_and_worst(ctx) -> None:
     assert np.allclose(shares, 1, atol=1e-3)
     peaks = ctx.query("SELECT * FROM ads.cg_peak_period").to_pandas()
     assert set(peaks["peak"]) == {"早高峰", "晚高峰"}
+    # times of day are minutes since midnight, shown as 'HH:MM' (end exclusive, '24:00' possible)
+    assert ((peaks["end_minute"] - peaks["start_minute"]) == 60).all()
+    assert peaks["start_minute"].between(6 * 60, 23 * 60).all()
+    for col in ("start", "end"):
+        shown = [f"{m // 60:02d}:{m % 60:02d}" for m in peaks[f"{col}_minute"]]
+        assert peaks[f"{col}_slot"].tolist() == shown
+    assert ((peaks["start_minute"] < 12 * 60) == (peaks["peak"] == "早高峰")).all()
     worst = ctx.query("SELECT * FROM ads.cg_worst_segment ORDER BY congestion_rank").to_pandas()
     assert worst["congestion_rank"].tolist() == list(range(1, len(worst) + 1))
     assert worst["peak_tti"].dropna().is_monotonic_decreasing

@@ -56,6 +56,7 @@ VERIFIED: dict[type[exp.Expression], str] = {
     exp.Year: "year", exp.Month: "month", exp.Day: "day", exp.Quarter: "quarter",
     exp.DayOfWeek: "dayofweek: checked by a golden", exp.Extract: "extract(part FROM x)",
     exp.Hour: "hour of a timestamp (0-23)", exp.Minute: "minute of a timestamp (0-59)",
+    exp.Second: "second of a timestamp (0-59, the fraction dropped on both)",
     exp.TimestampTrunc: "date_trunc: TIMESTAMP on both, even for a DATE",
     exp.DateTrunc: "date_trunc", exp.TimeToStr: "strftime -> date_format with the format translated",
     exp.StrToTime: "strptime -> to_timestamp with the format translated",

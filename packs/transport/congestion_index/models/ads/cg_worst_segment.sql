@@ -3,16 +3,18 @@
 --   recurrent_slots: times of day (15-minute slots) congested on at least half of the workdays
 --   the segment was observed at that slot (常发拥堵);
 --   peak_tti: mean TTI in the network's workday peak hours.
+-- Times of day are minutes since midnight (hour * 60 + minute), as in ads.cg_peak_period, so the
+-- model means the same on every engine (no TIME type).
 WITH wd AS (
-    SELECT * FROM dws.cg_segment_15min WHERE day_class = '工作日'
+    SELECT *, hour(ts) * 60 + minute(ts) AS minute_of_day FROM dws.cg_segment_15min WHERE day_class = '工作日'
 ),
 peaks AS (
-    SELECT start_slot, end_slot FROM ads.cg_peak_period WHERE day_class = '工作日'
+    SELECT start_minute, end_minute FROM ads.cg_peak_period WHERE day_class = '工作日'
 ),
 slots AS (
-    SELECT segment_id, CAST(ts AS TIME) AS slot,
+    SELECT segment_id, minute_of_day,
            avg(CASE WHEN gbt33171_grade_rank(grade) >= 3 THEN 1.0 ELSE 0.0 END) AS congested_rate
-    FROM wd GROUP BY segment_id, CAST(ts AS TIME)
+    FROM wd GROUP BY segment_id, minute_of_day
 ),
 recurrent AS (
     SELECT segment_id, count(*) FILTER (WHERE congested_rate >= 0.5) AS recurrent_slots FROM slots GROUP BY segment_id
@@ -22,7 +24,7 @@ seg AS (
            avg(CASE WHEN gbt33171_grade_rank(grade) >= 3 THEN 1.0 ELSE 0.0 END) AS congested_share,
            avg(tti) AS mean_tti,
            avg(tti) FILTER (WHERE EXISTS (SELECT 1 FROM peaks p
-                                          WHERE CAST(wd.ts AS TIME) >= p.start_slot AND CAST(wd.ts AS TIME) < p.end_slot))
+                                          WHERE wd.minute_of_day >= p.start_minute AND wd.minute_of_day < p.end_minute))
                AS peak_tti,
            min(speed_kmh) AS min_speed_kmh
     FROM wd GROUP BY segment_id
