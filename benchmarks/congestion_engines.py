@@ -1,6 +1,7 @@
 """The congestion pack on both engines: DuckDB (embedded) and Spark (local mode), same synthetic world.
 
     .venv/bin/python benchmarks/congestion_engines.py [--scales 1 10] [--traffic-days N] [--master local[2]]
+                                                      [--driver-memory 6g]
 
 For each scale, one synthetic world (`lingshu synth`), then per engine, in its own subprocess (so
 neither warms the other's caches and Spark's JVM is started afresh): open the engine, build
@@ -13,6 +14,10 @@ Spark's start-up (JVM, session) is shown on its own line, not hidden in the firs
 2-core machine Spark pays its distribution overhead (tasks, shuffles, Python workers for UDFs)
 without the cluster that would pay it back: the ratio says what a pack costs on Spark in local
 mode, not what a cluster would do.
+
+Spark's driver gets ``--driver-memory`` (default 6g, through the workspace's ``spark.conf``): in
+local mode the driver JVM also runs the executors' tasks, and the platform's 1 GB default (sized
+for tests) ran out at scale 1, where the JVM died and Py4J reported "connection refused".
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKS = ["road_archive", "congestion_index"]
 
 
-def child(engine: str, ws_dir: Path, master: str | None) -> None:
+DRIVER_MEMORY = "6g"
+
+
+def child(engine: str, ws_dir: Path, master: str | None, driver_memory: str = DRIVER_MEMORY) -> None:
     """Runs in the subprocess: time engine start-up and each pack; print one JSON line."""
     from lingshu.core.context import Context
     from lingshu.core.runner import run_pack
@@ -43,6 +51,8 @@ def child(engine: str, ws_dir: Path, master: str | None) -> None:
     ws.config.builtin_packs = False  # the transport packs come from pack_paths (this checkout's)
     ws.config.warehouse = f"warehouse-bench-{engine}.duckdb"
     ws.config.spark.warehouse = f"warehouse-bench-{engine}"
+    # Read when the JVM starts (the child's first engine), so it takes effect here and nowhere else.
+    ws.config.spark.conf["spark.driver.memory"] = driver_memory
     out: dict = {"engine": engine, "seconds": {}, "rows": {}, "errors": []}
     t0 = time.perf_counter()
     with Context(ws, engine=engine) as ctx:
@@ -59,8 +69,8 @@ def child(engine: str, ws_dir: Path, master: str | None) -> None:
     print("RESULT " + json.dumps(out), flush=True)
 
 
-def run_engine(engine: str, ws: Path, master: str | None) -> dict:
-    cmd = [sys.executable, __file__, "--child", engine, "--workspace", str(ws)]
+def run_engine(engine: str, ws: Path, master: str | None, driver_memory: str = DRIVER_MEMORY) -> dict:
+    cmd = [sys.executable, __file__, "--child", engine, "--workspace", str(ws), "--driver-memory", driver_memory]
     if master:
         cmd += ["--master", master]
     t = time.perf_counter()
@@ -94,11 +104,13 @@ def main() -> None:
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
     parser.add_argument("--traffic-days", type=int, default=None, help="days of speeds (default: by scale)")
     parser.add_argument("--master", default=None, help="Spark master (default local[2])")
+    parser.add_argument("--driver-memory", default=DRIVER_MEMORY,
+                        help=f"Spark driver memory in local mode (default {DRIVER_MEMORY}; tests use 1g)")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--workspace", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, Path(args.workspace), args.master)
+        child(args.child, Path(args.workspace), args.master, args.driver_memory)
         return
 
     print(f"{'scale':>6} {'stage':<18}{'DuckDB s':>10}{'Spark s':>10}{'Spark/DuckDB':>14}", flush=True)
@@ -108,7 +120,7 @@ def main() -> None:
             ws, synth_s = setup(tmp, scale, args.traffic_days)
             speeds = _speed_rows(ws)
             print(f"{scale:>6g} synth {synth_s:.1f} s, {speeds:,} speed records", flush=True)
-            duck, spark = run_engine("duckdb", ws, None), run_engine("spark", ws, args.master)
+            duck, spark = run_engine("duckdb", ws, None), run_engine("spark", ws, args.master, args.driver_memory)
             for stage in ["start", *PACKS]:
                 d, s = duck["seconds"].get(stage), spark["seconds"].get(stage)
                 ratio = f"{s / d:>13.1f}x" if d and s else f"{'-':>14}"

@@ -46,7 +46,8 @@ VERIFIED: dict[type[exp.Expression], str] = {
     exp.Split: "string_split -> split (regex-escaped by SQLGlot)",
     exp.Translate: "translate",
     # numbers
-    exp.Round: "round half away from zero on both", exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil",
+    exp.Round: "round half away from zero on both for DECIMAL; a DOUBLE near a tie can differ by one "
+               "unit (DuckDB: std::round(x * 10^n) / 10^n; Spark: the shortest decimal string): docs/spark.md", exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil",
     exp.Sqrt: "sqrt", exp.Pow: "power", exp.Ln: "ln", exp.Log: "log", exp.Exp: "exp", exp.Sign: "sign",
     exp.Mod: "% (sign of the dividend on both)",
     # predicates
