@@ -304,6 +304,26 @@ def quantile_cont(node: exp.Expression) -> exp.Expression:
     return spark("percentile(__x, __q)", x=node.this, q=node.expression)
 
 
+def _places(node: exp.Expression) -> int | None:
+    d = node.args.get("decimals")
+    if isinstance(d, exp.Literal) and not d.is_string and str(d.this).isdigit() and 0 < int(d.this) <= 9:
+        return int(d.this)
+    return None
+
+
+@rule("round_places", ("round(x, n)",), (exp.Round,),
+      "DuckDB rounds a DOUBLE as std::round(x * 10^n) / 10^n, Spark the double's shortest decimal string, "
+      "so a product like 26295.949999999997 (x 10 = 262959.5 exactly) rounds up on DuckDB and down on Spark; "
+      "the same arithmetic in Spark gives DuckDB's double (round(_, 0) of a double equals std::round), and the "
+      "outer round keeps a DECIMAL's value exact and its scale n",
+      applies=lambda n: _places(n) is not None)
+def round_places(node: exp.Expression) -> exp.Expression:
+    places = _places(node)
+    m = 10 ** places
+    # Parenthesized: the argument may be an operator (a + b) that must not bind to the multiplier.
+    return spark(f"round(round(__x * {m}, 0) / {m}, {places})", x=exp.Paren(this=node.this.copy()))
+
+
 # -- statements ----------------------------------------------------------------------------------
 @rule("qualify", ("QUALIFY",), (exp.Select,),
       "SQLGlot's QUALIFY elimination resolves names in the window to output aliases; DuckDB to input columns",

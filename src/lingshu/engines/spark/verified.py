@@ -46,8 +46,8 @@ VERIFIED: dict[type[exp.Expression], str] = {
     exp.Split: "string_split -> split (regex-escaped by SQLGlot)",
     exp.Translate: "translate",
     # numbers
-    exp.Round: "round half away from zero on both for DECIMAL; a DOUBLE near a tie can differ by one "
-               "unit (DuckDB: std::round(x * 10^n) / 10^n; Spark: the shortest decimal string): docs/spark.md", exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil",
+    exp.Round: "round(x) / round(x, 0): half away from zero on both; round(x, n > 0) is rule round_places "
+               "(DuckDB rounds a DOUBLE as std::round(x * 10^n) / 10^n)", exp.Abs: "abs", exp.Floor: "floor", exp.Ceil: "ceil",
     exp.Sqrt: "sqrt", exp.Pow: "power", exp.Ln: "ln", exp.Log: "log", exp.Exp: "exp", exp.Sign: "sign",
     exp.Mod: "% (sign of the dividend on both)",
     # predicates
