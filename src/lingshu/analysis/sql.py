@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import threading
 from functools import lru_cache, partial
 from typing import Any
 
 import pyarrow as pa
 
 from lingshu.engines.base import Engine
+from lingshu.engines.private import PrivateDuckDB
 from lingshu.govern.sqldefs import SqlMacro
 
 # Import order = creation order: a macro may call only macros created before it.
@@ -49,35 +49,18 @@ def register_sql(engine: Engine) -> list[str]:
     return names
 
 
-_lock = threading.Lock()
-_con: Any = None
+def _install(engine: Any) -> None:
+    for m in macros():
+        engine.execute(m.create_sql())
 
 
-def _private() -> Any:
-    """An in-memory DuckDB holding every analysis macro (one per process, e.g. per Spark worker)."""
-    global _con
-    if _con is None:
-        import duckdb
-
-        con = duckdb.connect(config={"threads": 1, "autoinstall_known_extensions": False,
-                                     "autoload_known_extensions": False})
-        for m in macros():
-            con.execute(m.create_sql())
-        _con = con
-    return _con
+# Every analysis macro on a private DuckDB (one per process, e.g. per Spark worker).
+_PRIVATE = PrivateDuckDB(setup=_install)
 
 
 def apply_macro(name: str, *arrays: Any) -> pa.Array:
     """``name(a0, a1, ...)`` row-wise over equal-length Arrow arrays, order kept (one thread)."""
-    cols = {f"a{i}": (a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a) for i, a in enumerate(arrays)}
-    with _lock:
-        con = _private()
-        con.register("__lingshu_an", pa.table(cols))
-        try:
-            out = con.execute(f"SELECT {name}({', '.join(cols)}) AS r FROM __lingshu_an").to_arrow_table()
-        finally:
-            con.unregister("__lingshu_an")
-    return out.column("r").combine_chunks()
+    return _PRIVATE.project(f"{name}({', '.join(f'a{i}' for i in range(len(arrays)))})", *arrays)
 
 
 # Sample arguments tried in turn for each parameter: the first combination that binds and runs
@@ -88,8 +71,8 @@ _SAMPLES = ("CAST(1 AS DOUBLE)", "'0'", "DATE '2025-01-01'")
 @lru_cache(maxsize=None)
 def macro_returns(name: str) -> str | None:
     m = next(m for m in macros() if m.name == name)
-    con = _private()
-    with _lock:
+    with _PRIVATE.lock:
+        con = _PRIVATE.engine.con
         for args in itertools.product(_SAMPLES, repeat=len(m.params)):
             try:
                 found = str(con.execute(f"SELECT typeof({name}({', '.join(args)}))").fetchone()[0])

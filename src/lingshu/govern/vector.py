@@ -7,27 +7,26 @@ DuckDB connection instead of a second, Python-loop implementation. Arrow UDFs ar
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pyarrow as pa
 
+from lingshu.engines.private import PrivateDuckDB
 from lingshu.govern.sqldefs import CATALOGUE, ArrowUdf, as_array
 
-_lock = threading.Lock()
-_engine: Any = None
+def _install(engine: Any) -> None:
+    from lingshu.govern.sql import register_sql
+
+    register_sql(engine)
+
+
+# No extensions: the governance functions need none, and this keeps start-up quick.
+_PRIVATE = PrivateDuckDB(setup=_install)
+_lock = _PRIVATE.lock  # address matching runs several statements on the same connection
 
 
 def _private_engine() -> Any:
-    global _engine
-    if _engine is None:
-        from lingshu.engines.duckdb import DuckDBEngine
-        from lingshu.govern.sql import register_sql
-
-        # No extensions: the governance functions need none, and this keeps start-up quick.
-        _engine = DuckDBEngine(":memory:", extensions=(), threads=1)
-        register_sql(_engine)
-    return _engine
+    return _PRIVATE.engine
 
 
 def apply_sql(name: str, *arrays: Any) -> pa.Array:
@@ -38,14 +37,5 @@ def apply_sql(name: str, *arrays: Any) -> pa.Array:
     fn = CATALOGUE.get(name)
     if isinstance(fn, ArrowUdf):
         return as_array(fn.func(*(as_array(a) for a in arrays)))
-    cols = {f"a{i}": as_array(a) for i, a in enumerate(arrays)}
-    args = ", ".join(cols)
-    with _lock:
-        eng = _private_engine()
-        eng.con.register("__lingshu_vec", pa.table(cols))
-        try:
-            # threads=1 and a plain projection: DuckDB keeps the input order.
-            out = eng.con.execute(f"SELECT {name}({args}) AS r FROM __lingshu_vec").to_arrow_table()
-        finally:
-            eng.con.unregister("__lingshu_vec")
-    return as_array(out.column("r"))
+    return _PRIVATE.project(f"{name}({', '.join(f'a{i}' for i in range(len(arrays)))})",
+                            *(as_array(a) for a in arrays))

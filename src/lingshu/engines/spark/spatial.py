@@ -26,11 +26,12 @@ How each function is computed (the soundest way we found to give DuckDB's number
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+
+from lingshu.engines.private import PrivateDuckDB
 
 UDF_PREFIX = "lingshu_"
 
@@ -82,32 +83,13 @@ def haversine_sql() -> str:
 
 
 # -- evaluation inside a Python worker ---------------------------------------------------------
-_lock = threading.Lock()
-_con: Any = None
-
-
-def _connection() -> Any:
-    global _con
-    if _con is None:
-        from lingshu.engines.duckdb import DuckDBEngine
-
-        # Only spatial; one thread, so a plain projection keeps the input order.
-        _con = DuckDBEngine(":memory:", extensions=("spatial",), threads=1).con
-    return _con
+# Only spatial; DuckDB spatial itself evaluates every function, so results are DuckDB's.
+_PRIVATE = PrivateDuckDB(extensions=("spatial",))
 
 
 def evaluate(name: str, *arrays: pa.Array) -> pa.Array:
     """DuckDB spatial's ``name`` row-wise over equal-length Arrow arrays (WKB for geometries)."""
-    fn = FUNCTIONS[name]
-    cols = {f"a{i}": (a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a) for i, a in enumerate(arrays)}
-    with _lock:
-        con = _connection()
-        con.register("__lingshu_geo", pa.table(cols))
-        try:
-            out = con.execute(f"SELECT {fn.body} AS r FROM __lingshu_geo").to_arrow_table()
-        finally:
-            con.unregister("__lingshu_geo")
-    return out.column("r").combine_chunks()
+    return _PRIVATE.project(FUNCTIONS[name].body, *arrays)
 
 
 def register(engine: Any) -> None:
