@@ -5,8 +5,13 @@
 -- network index, the maps and the segment rankings use this interval.
 -- Built straight from the cleaned speeds: mean(L / v) = L x mean(1 / v), so the aggregate needs
 -- only the speeds and the segment's constants (road, length, v_f) and the day attributes are
--- joined after it, once per 15-minute row instead of once per 5-minute record. The days come from
--- dwd.cg_speed (a scan of one DATE column) so the aggregate is read once, not kept as a CTE.
+-- joined after it, once per 15-minute row instead of once per 5-minute record.
+-- Both joins after the aggregate must hash the small side. DuckDB estimates the aggregate at the
+-- number of segments (the bucket expression has no statistics), so each small side is written so
+-- that the planner sees it smaller still: the day list is the calendar from dws.cg_free_flow's
+-- first to last observed day (not DISTINCT day over 17M records, of unknown size), and the
+-- segments are filtered (v_f > 0). Hashing the 5.76M aggregate rows instead cost a third of this
+-- model (5.7 s -> 3.8 s at 2,000 segments x 30 days, benchmarks/congestion_vs_pandas.py data).
 -- Writing this table (5.76M rows for 2,000 segments x 30 days) is most of the pack's cost and a
 -- text column costs about 1 CPU s of it, so only labels a reader groups or filters by are kept:
 -- the road id is in dws.cg_free_flow and the day type (节假日/周末/工作日) follows from day.
@@ -15,14 +20,16 @@ WITH agg AS (
         segment_id,
         make_timestamp(epoch_us(ts) // 900000000 * 900000000) AS ts,  -- the 15-minute bucket
         avg(1 / speed_kmh) AS mean_pace,  -- hours per km
-        sum(samples) AS samples,
+        CAST(sum(samples) AS BIGINT) AS samples,
         count(*) AS records
     FROM dwd.cg_speed
     GROUP BY segment_id, epoch_us(ts) // 900000000
 ),
 days AS (
     SELECT day, CASE WHEN cn_day_type(day) = '工作日' THEN '工作日' ELSE '休息日' END AS day_class
-    FROM (SELECT DISTINCT day FROM dwd.cg_speed)
+    FROM (SELECT CAST(d AS DATE) AS day  -- the CAST outside: Spark refuses a generator inside one
+          FROM (SELECT unnest(generate_series(min(first_day), max(last_day), INTERVAL 1 DAY)) AS d
+                FROM dws.cg_free_flow))
 ),
 timed AS (
     SELECT a.segment_id, a.ts, a.samples, a.records,
@@ -30,7 +37,9 @@ timed AS (
            f.length_m * 3.6 * a.mean_pace AS travel_time_s,
            f.length_m * 3.6 / CAST(f.v_f AS DOUBLE) AS free_flow_time_s
     FROM agg AS a
-    JOIN dws.cg_free_flow AS f ON f.segment_id = a.segment_id
+    -- v_f > 0: travel times are defined only against a positive free-flow speed (every segment
+    -- with cleaned speeds has one); the filter is also what makes the planner hash this side.
+    JOIN (SELECT * FROM dws.cg_free_flow WHERE v_f > 0) AS f ON f.segment_id = a.segment_id
 )
 SELECT
     t.segment_id,
