@@ -20,18 +20,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
-from conformance.compare import differences
-from conformance.test_packs_conform import PACKS_ROOT, Group, Outcome, _capabilities, run_group
+from conformance.harness import ENGINES, PACKS_ROOT, Group, Outcome, assert_conforms, run_group
 from lingshu.core.workspace import Workspace, init_workspace
 
-ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
 # Splink computes a probability from the same m and u on both backends in double precision;
 # only summation order differs, so agreement is to ~1e-15. Declared with a wide margin.
 PROBABILITY_REL = 1e-9
-VOLATILE = {"logged_at"}  # wall-clock time of the run; not a result
 
 
 def _master_data(root: Path, factory: pytest.TempPathFactory) -> Workspace:
@@ -48,13 +44,9 @@ def _master_data(root: Path, factory: pytest.TempPathFactory) -> Workspace:
     return ws
 
 
-GROUP = Group(["natural_person", "legal_person", "talent_governance"], _master_data,
-              float_rel=PROBABILITY_REL, float_abs=1e-12)
-
-
-def comparable(outcome: Outcome) -> dict[str, pa.Table]:
-    """Every output table without the declared volatile columns."""
-    return {name: t.drop_columns([c for c in t.column_names if c in VOLATILE]) for name, t in outcome.tables.items()}
+GROUP = Group("master_data", ["natural_person", "legal_person", "talent_governance"], _master_data,
+              float_rel=PROBABILITY_REL, float_abs=1e-12,
+              volatile=frozenset({"logged_at"}))  # wall-clock time of the run; not a result
 
 
 @pytest.fixture(scope="module")
@@ -78,18 +70,4 @@ def test_reference_resolves_entities(reference: tuple[Workspace, Outcome]) -> No
 @pytest.mark.parametrize("engine", ENGINES)
 def test_master_data_conform(reference: tuple[Workspace, Outcome], engine: str) -> None:
     ws, expected = reference
-    missing = [n for n in GROUP.needs if not getattr(_capabilities(engine), n)]
-    assert not missing, f"the master-data packs need {missing} on {engine}"
-    assert not expected.failures, f"the DuckDB reference run failed: {expected.failures}"
-    ws.config.warehouse = f"warehouse-md-{engine}-rerun.duckdb"
-    ws.config.spark.warehouse = f"warehouse-md-{engine}-rerun"
-    actual = run_group(ws, GROUP, engine)
-    assert not actual.failures, f"{engine}: {actual.failures}"
-    assert actual.steps == expected.steps, "update logs differ"
-    assert actual.quality == expected.quality, "quality results differ"
-    want, got = comparable(expected), comparable(actual)
-    assert sorted(got) == sorted(want)
-    problems: list[str] = []
-    for table in want:
-        problems += differences(table, want[table], got[table], GROUP.float_rel, GROUP.float_abs)
-    assert not problems, "\n".join(problems)
+    assert_conforms(ws, GROUP, expected, engine)
