@@ -15,6 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -130,12 +131,18 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 LAST_USED_EVERY = 60.0  # seconds: last_used_at is a hint for operators, not a per-request write
+KEY_CACHE_TTL = 5.0  # seconds a checked key's row is reused (the grant cache's TTL; see check_key)
+KEY_CACHE_SIZE = 1024
 
 
 class Accounts:
-    def __init__(self, store: StateStore):
+    def __init__(self, store: StateStore, key_ttl: float = KEY_CACHE_TTL):
         self.engine = store.engine
         self._last_used: dict[str, float] = {}
+        # SM3 digest of a valid key -> (when read, its row). Keyed by the digest, never the key;
+        # only keys that matched a row are cached, so made-up keys cannot fill it.
+        self.key_ttl = key_ttl
+        self._keys: dict[str, tuple[float, Any]] = {}
 
     # -- users ----------------------------------------------------------------------------------
     def add_user(self, username: str, roles: list[str], *, password: str | None = None,
@@ -206,6 +213,7 @@ class Accounts:
     def revoke_key(self, prefix: str) -> None:
         with self.engine.begin() as c:
             done = c.execute(api_keys.update().where(api_keys.c.prefix == prefix).values(revoked_at=_now())).rowcount
+        self._keys.clear()  # effective at once in this process (elsewhere within key_ttl)
         if not done:
             raise LingshuError(f"no API key with prefix {prefix!r}", hint="`lingshu key list` shows the prefixes")
 
@@ -221,13 +229,26 @@ class Accounts:
         parts = key.split("_", 2)
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             raise AuthError("malformed API key", hint=f"keys look like {KEY_PREFIX}_xxxxxxxx_...; create one with `lingshu key create`")
-        # One read per request: the key joined with its owner (every API call passes through here).
-        with self.engine.connect() as c:
-            row = c.execute(sa.select(api_keys, users.c.username, users.c.roles, users.c.department, users.c.active)
-                            .join(users, users.c.id == api_keys.c.user_id)
-                            .where(api_keys.c.prefix == parts[1])).first()
-        if row is None or not hmac.compare_digest(row.key_hash, sm3_hex(key.encode())):
-            raise AuthError("unknown API key", hint="check the key or create a new one")
+        digest = sm3_hex(key.encode())
+        now = time.monotonic()
+        hit = self._keys.get(digest)
+        if hit is not None and now - hit[0] < self.key_ttl:
+            row = hit[1]
+        else:
+            # The key joined with its owner, read at most every key_ttl seconds per key: every API
+            # call passes through here, and the read was a tenth of a request's cost. Revocation,
+            # expiry and disabling are still checked below on every call against this row; a
+            # revocation made by another process is seen within key_ttl, as grant changes are.
+            with self.engine.connect() as c:
+                row = c.execute(sa.select(api_keys, users.c.username, users.c.roles, users.c.department,
+                                          users.c.active)
+                                .join(users, users.c.id == api_keys.c.user_id)
+                                .where(api_keys.c.prefix == parts[1])).first()
+            if row is None or not hmac.compare_digest(row.key_hash, digest):
+                raise AuthError("unknown API key", hint="check the key or create a new one")
+            if len(self._keys) >= KEY_CACHE_SIZE:
+                self._keys.clear()
+            self._keys[digest] = (now, row)
         if row.revoked_at is not None:
             raise AuthError("API key revoked", hint="ask for a new key")
         expires = _aware(row.expires_at)
@@ -235,7 +256,6 @@ class Accounts:
             raise AuthError("API key expired", hint="ask for a new key")
         if not row.active:
             raise AuthError("unknown or disabled account", hint="check the user name")
-        now = time.monotonic()
         if now - self._last_used.get(parts[1], -LAST_USED_EVERY) >= LAST_USED_EVERY:
             with self.engine.begin() as c:
                 c.execute(api_keys.update().where(api_keys.c.prefix == parts[1]).values(last_used_at=_now()))
