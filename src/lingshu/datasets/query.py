@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -220,8 +222,45 @@ def compile_shape(shape: Shape) -> tuple[str, str]:
     return page.sql(dialect="duckdb"), count.sql(dialect="duckdb")
 
 
+class CountCache:
+    """Exact totals (``count=true``) per count SQL, bound values and table generation.
+
+    A total scans every row the filters keep (15 ms of CPU on a million rows, against 3 ms for a
+    page), and a client paging through a result asks for the same total on every page. The key
+    holds the engine's generation, which every table swap bumps, so a rebuilt table is counted
+    afresh; the grant's row filter is in the SQL, so callers with different grants never share
+    an entry. Least recently used entries go first.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._totals: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def total(self, reader: Any, sql: str, values: list[Any]) -> int:
+        generation = getattr(reader, "generation", None)
+        try:
+            key = (sql, tuple(values), generation)
+            hash(key)
+        except TypeError:  # an unhashable value: count without caching
+            key = None
+        if key is not None and generation is not None:
+            with self._lock:
+                if key in self._totals:
+                    self._totals.move_to_end(key)
+                    return self._totals[key]
+        total = int(reader.scalar(sql, values))
+        if key is not None and generation is not None:
+            with self._lock:
+                self._totals[key] = total
+                while len(self._totals) > self.size:
+                    self._totals.popitem(last=False)
+        return total
+
+
 def run_query(reader: Any, dataset: Dataset, query: DatasetQuery, decision: Decision,
-              clear: bool = False, geometry: str = "wkt", vault: Any = None) -> QueryResult:
+              clear: bool = False, geometry: str = "wkt", vault: Any = None,
+              counts: CountCache | None = None) -> QueryResult:
     """Run ``query``; ``clear`` (the caller holds a ``decrypt`` grant) skips masking."""
     shape, values, count_values = plan(dataset, query, decision, geometry)
     page_sql, count_sql = compile_shape(shape)
@@ -235,7 +274,9 @@ def run_query(reader: Any, dataset: Dataset, query: DatasetQuery, decision: Deci
         cursor = base64.urlsafe_b64encode(json.dumps(last, default=str, ensure_ascii=False).encode()).decode()
     output = [c for c, _ in shape.output]
     table, masked = present(dataset, table.select(output), clear, vault)
-    total = int(reader.scalar(count_sql, count_values)) if query.count else None
+    total = None
+    if query.count:
+        total = counts.total(reader, count_sql, count_values) if counts else int(reader.scalar(count_sql, count_values))
     return QueryResult(table, output, masked, cursor, total)
 
 

@@ -14,6 +14,7 @@ import pyarrow as pa
 from lingshu.datasets.catalog import Dataset, DatasetCatalog
 from lingshu.datasets.export import EXPORTERS, Export
 from lingshu.datasets.query import (
+    CountCache,
     DatasetQuery,
     QueryResult,
     compile_shape,
@@ -33,6 +34,7 @@ class DatasetService:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.catalog = DatasetCatalog(ctx)
+        self.counts = CountCache()
 
     def _decide(self, principal: Principal, dataset_id: str, action: str) -> Decision:
         try:
@@ -81,7 +83,7 @@ class DatasetService:
         dataset = self.catalog.get(dataset_id)
         query = DatasetQuery.from_params(params)
         result = run_query(self.ctx.engine.reader(), dataset, query, decision, self._clear(principal, dataset_id),
-                           geometry, self.ctx.vault)
+                           geometry, self.ctx.vault, self.counts)
         self.ctx.security.audit.record(principal.username, "dataset.read", f"dataset:{dataset_id}",
                                        rows=result.table.num_rows, masked=result.masked, **query.describe())
         return dataset, result
