@@ -15,7 +15,7 @@ Spark's start-up (JVM, session) is shown on its own line, not hidden in the firs
 without the cluster that would pay it back: the ratio says what a pack costs on Spark in local
 mode, not what a cluster would do.
 
-Spark's driver gets ``--driver-memory`` (default 6g, through the workspace's ``spark.conf``): in
+Spark's driver gets ``--driver-memory`` (default 6g; the child starts the Spark session with it): in
 local mode the driver JVM also runs the executors' tasks, and the platform's 1 GB default (sized
 for tests) ran out at scale 1, where the JVM died and Py4J reported "connection refused".
 """
@@ -53,8 +53,21 @@ def child(engine: str, ws_dir: Path, master: str | None, driver_memory: str = DR
     ws.config.spark.warehouse = f"warehouse-bench-{engine}"
     # Read when the JVM starts (the child's first engine), so it takes effect here and nowhere else.
     ws.config.spark.conf["spark.driver.memory"] = driver_memory
+    # Spark's scratch space (and PySpark's, which createDataFrame writes every Arrow table through)
+    # defaults to /tmp/spark-<uuid>. On a shared machine, cleaners of /tmp/spark-* removed that
+    # folder under a live JVM at scale 1 (FileNotFoundError in _serialize_to_jvm). A folder inside
+    # this run's own temporary world is private to it and removed with it. Kept out of the platform
+    # defaults: where scratch space lives (and how big it is) is the operator's choice there.
+    ws.config.spark.conf["spark.local.dir"] = str(ws_dir / "spark-local")
     out: dict = {"engine": engine, "seconds": {}, "rows": {}, "errors": []}
     t0 = time.perf_counter()
+    if engine == "spark":
+        from lingshu.engines.spark import session as spark_session
+
+        # Start the process's SparkSession with the settings above; the engine shares it. Context
+        # opens engines without the workspace's ``spark:`` block since 5de8f9b (it skips
+        # Workspace.engine_target), so without this the JVM got the 1 GB test default.
+        spark_session.root_session(ws.config.spark.master, ws.config.spark.conf)
     with Context(ws, engine=engine) as ctx:
         ctx.engine  # noqa: B018 - opening the engine starts Spark's JVM
         out["seconds"]["start"] = time.perf_counter() - t0
@@ -76,10 +89,15 @@ def run_engine(engine: str, ws: Path, master: str | None, driver_memory: str = D
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t
+    # The child's whole stderr is kept outside the world's folder (removed at the end): the last
+    # lines of a chained traceback can name a follow-on error, not the cause.
+    log = Path(tempfile.gettempdir()) / f"{ws.parent.name}-{engine}.log"
+    log.write_text(proc.stderr, encoding="utf-8")
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-3:]
-        return {"engine": engine, "seconds": {}, "rows": {}, "errors": [f"exit {proc.returncode}: {tail}"], "wall": wall}
+        return {"engine": engine, "seconds": {}, "rows": {}, "wall": wall,
+                "errors": [f"exit {proc.returncode}: {tail} (full stderr: {log})"]}
     result = json.loads(lines[-1][len("RESULT "):])
     result["wall"] = wall
     return result
