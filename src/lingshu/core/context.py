@@ -49,7 +49,9 @@ class Context:
 
     @cached_property
     def engine(self) -> Engine:
-        engine = open_engine(self.engine_name, self.workspace.warehouse)
+        # The engine's own settings block (``spark:``: master, warehouse, conf) applies here.
+        warehouse, options = self.workspace.engine_target(self.engine_name)
+        engine = open_engine(self.engine_name, warehouse, **options)
         self._install_functions(engine)
         engine.add_reader_setup(self._install_functions)  # reader cursors get the same functions
         return engine
