@@ -6,14 +6,18 @@ Builds a workspace with a ROWS-row published dataset, copies the same rows into 
 indexes on the filtered columns, Datasette's best case, served immutable), starts both servers on
 127.0.0.1, and drives each with wrk (CLIENTS connections) issuing filtered, paged queries with a
 random town and amount threshold per request. Prints p50/p99 latency and requests per second for
-both, and the ratio. The Lingshu numbers include what Datasette does not do: API-key check,
-grant decision, masking and an audit record per request.
+both, the ratio, each server's CPU time per request (steadier than requests per second on a shared
+machine) and the load average before and after. ``--stages N`` first times the stages of N page
+requests in-process (thread CPU time, the server's DuckDB settings): where a request's time goes.
+The Lingshu numbers include what Datasette does not do: API-key check, grant decision, masking
+and an audit record per request.
 Needs wrk (Debian package, installed here if missing) and datasette (pip, the `bench` extra).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import socket
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 TOWNS = ["南汇新城镇", "泥城镇", "书院镇", "万祥镇", "大团镇", "海湾镇", "奉城镇", "金汇镇", "青村镇", "四团镇", "小洋山"]
@@ -115,13 +120,22 @@ def build(tmp: Path, rows: int) -> tuple[Path, str, Path]:
     return ws.root, key, db
 
 
-def run_wrk(wrk: str, port: int, path_format: str, headers: str, clients: int, seconds: int) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its threads (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(wrk: str, port: int, path_format: str, headers: str, clients: int, seconds: int,
+            pid: int | None = None) -> dict[str, float]:
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     towns = ", ".join(f'"{quote(t)}"' for t in TOWNS)  # percent-encoded, as a browser sends them
     lua = LUA.replace("TOWNS", towns).replace("PATH", path_format).replace("HEADERS", headers)
     script.write_text(lua, encoding="utf-8")
+    cpu0 = cpu_seconds(pid) if pid else 0.0
     out = subprocess.run([wrk, "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script),
                           f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(pid) - cpu0 if pid else float("nan")
     script.unlink()
 
     def ms(label: str) -> float:
@@ -131,8 +145,58 @@ def run_wrk(wrk: str, port: int, path_format: str, headers: str, clients: int, s
         return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {"p50": ms("50%"), "p99": ms("99%"), "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "non2xx": float(errors.group(1)) if errors else 0.0}
+            "non2xx": float(errors.group(1)) if errors else 0.0, "cpu_ms": 1000 * cpu / max(requests, 1)}
+
+
+def profile_stages(ws: Path, key: str, n: int) -> None:
+    """Thread CPU time per stage of one page request, called the way the server calls them."""
+    import random
+
+    from lingshu.cli.serve import query_threads
+    from lingshu.core.context import Context
+    from lingshu.datasets.query import DatasetQuery, compile_shape, plan, present
+    from lingshu.datasets.service import DatasetService
+    from lingshu.serve.datasets import _jsonable
+
+    dataset_id, rnd, spent = "ads.bench_records", random.Random(8), {}
+
+    def timed(stage: str, fn: Any) -> Any:
+        start = time.thread_time()
+        out = fn()
+        spent[stage] = spent.get(stage, 0.0) + time.thread_time() - start
+        return out
+
+    with Context.open(ws) as ctx:
+        query_threads(ctx, None, scheduler=False)
+        service, reader, security = DatasetService(ctx), ctx.engine.reader(), ctx.security
+        for i in range(n + 20):  # the first 20 warm the caches, as a running server's are
+            if i == 20:
+                spent.clear()
+            params = [("town", f"eq.{rnd.choice(TOWNS)}"), ("amount", f"gte.{rnd.randint(0, 9000)}"), ("limit", "50")]
+            principal = timed("API key check", lambda: security.accounts.check_key(key))
+            decision = timed("grant decisions (read, decrypt)", lambda: (
+                security.grants.decide(principal, f"dataset:{dataset_id}", "read"),
+                service._clear(principal, dataset_id))[0])
+            dataset = timed("dataset metadata", lambda: service.catalog.get(dataset_id))
+            query = DatasetQuery.from_params(params)
+            shape, values, counted = timed("plan + SQL (cached per shape)", lambda: plan(dataset, query, decision))
+            page_sql, count_sql = compile_shape(shape)
+            table = timed("DuckDB page query", lambda: reader.query(page_sql, values))
+            output = [c for c, _ in shape.output]
+            shown = timed("cursor + masking", lambda: present(dataset, table.slice(0, 50).select(output), False)[0])
+            timed("rows to JSON values", lambda: _jsonable(shown.to_pylist()))
+            timed("audit record", lambda: security.audit.record(principal.username, "dataset.read",
+                                                                 f"dataset:{dataset_id}", rows=shown.num_rows,
+                                                                 masked=[], **query.describe()))
+            if i < 20 + min(n, 20):
+                timed("(count=true: exact total, uncached)", lambda: reader.scalar(count_sql, counted))
+    print(f"\nstages of one page request, thread CPU ms, mean of {n} (in-process, DuckDB threads = 1)")
+    for stage, seconds in spent.items():
+        print(f"  {stage:40}{1000 * seconds / (min(n, 20) if stage.startswith('(') else n):>8.3f}")
+    print(f"  {'sum (without the total)':40}"
+          f"{1000 * sum(v for k, v in spent.items() if not k.startswith('(')) / n:>8.3f}")
 
 
 def main() -> None:
@@ -141,14 +205,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="leave the servers running (for profiling)")
+    parser.add_argument("--stages", type=int, default=0, metavar="N", help="first time the stages of N requests")
     args = parser.parse_args()
     wrk = ensure_wrk()
+    load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="lingshu-bench-api-"))
     procs: list[subprocess.Popen] = []
     try:
         t0 = time.time()
         ws, key, db = build(tmp, args.rows)
         print(f"built {args.rows:,} rows in DuckDB and SQLite in {time.time() - t0:.1f} s")
+        if args.stages:
+            profile_stages(ws, key, args.stages)  # closes the warehouse again before the server opens it
         bin_dir = Path(sys.executable).parent
         lport, dport = free_port(), free_port()
         procs.append(subprocess.Popen([str(bin_dir / "lingshu"), "-w", str(ws), "serve", "--port", str(lport)],
@@ -160,17 +228,19 @@ def main() -> None:
         wait_http(lport, "/api/v1/datasets/ads.bench_records/rows?limit=1", auth)
         wait_http(dport, "/bench/records.json?_size=1")
         lingshu = run_wrk(wrk, lport, "/api/v1/datasets/ads.bench_records/rows?town=eq.%s&amount=gte.%d&limit=50",
-                          f'["Authorization"] = "Bearer {key}"', args.clients, args.seconds)
+                          f'["Authorization"] = "Bearer {key}"', args.clients, args.seconds, procs[0].pid)
         datasette = run_wrk(wrk, dport, "/bench/records.json?town__exact=%s&amount__gte=%d&_size=50"
-                            "&_shape=array&_nocount=1", "", args.clients, args.seconds)
+                            "&_shape=array&_nocount=1", "", args.clients, args.seconds, procs[1].pid)
     finally:
         for p in procs:
             p.terminate()
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"\nfiltered paged queries, {args.rows:,} rows, {args.clients} concurrent clients, {args.seconds} s each")
-    print(f"{'':12}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}{'non-2xx':>10}")
+    print(f"{'':12}{'p50 ms':>10}{'p99 ms':>10}{'req/s':>10}{'non-2xx':>10}{'CPU ms/req':>12}")
     for name, r in (("lingshu", lingshu), ("datasette", datasette)):
-        print(f"{name:12}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['rps']:>10.1f}{r['non2xx']:>10.0f}")
+        print(f"{name:12}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['rps']:>10.1f}{r['non2xx']:>10.0f}{r['cpu_ms']:>12.2f}")
+    print("load average before / after: " + " / ".join(", ".join(f"{v:.2f}" for v in load)
+                                                      for load in (load_before, os.getloadavg())))
     print(f"throughput ratio lingshu/datasette: {lingshu['rps'] / datasette['rps']:.2f}x; "
           f"p99 target < 50 ms: {'met' if lingshu['p99'] < 50 else 'NOT met'}")
 

@@ -34,9 +34,10 @@ def page_pool(ctx: Context, size: int = PAGE_THREADS) -> ThreadPoolExecutor:
     of CPU). FastAPI's own pool grows to 40 threads under load and retires a thread after 10 idle
     seconds, so a burst of clients paid that again and again; these threads live as long as the
     server. A few are enough: with one DuckDB thread per query the work is CPU-bound on two
-    cores, and requests beyond the pool wait in line instead of slicing the GIL 32 ways. With 32
-    clients on the benchmark's million rows, pages on FastAPI's pool had a p99 of 1.6-1.8 s at
-    116-132 requests/s; on four fixed threads 0.26-0.40 s at 177-213 (two or eight: no better).
+    cores, and requests beyond the pool wait in line instead of sharing the GIL 32 ways. With 32
+    clients on the benchmark's million rows (alternating runs, load 10-15), pages on FastAPI's
+    pool had a p99 of 1.6-1.8 s at 116-132 requests/s, on four fixed threads 0.26-0.40 s at
+    177-213; two or eight threads were no better (docs/benchmark-notes.md).
     """
     # Each thread opens its cursor as it starts (the engine itself opens at the first page).
     return ThreadPoolExecutor(size, thread_name_prefix="lingshu-page", initializer=lambda: ctx.engine.reader().con)
