@@ -39,8 +39,14 @@ def page_pool(ctx: Context, size: int = PAGE_THREADS) -> ThreadPoolExecutor:
     pool had a p99 of 1.6-1.8 s at 116-132 requests/s, on four fixed threads 0.26-0.40 s at
     177-213; two or eight threads were no better (docs/benchmark-notes.md).
     """
-    # Each thread opens its cursor as it starts (the engine itself opens at the first page).
-    return ThreadPoolExecutor(size, thread_name_prefix="lingshu-page", initializer=lambda: ctx.engine.reader().con)
+    def open_cursor() -> None:
+        # Each thread opens its cursor as it starts (the engine itself opens at the first page).
+        try:
+            ctx.engine.reader().con
+        except Exception:  # noqa: BLE001 - a failed initializer breaks the pool for good; the page's
+            pass  # own query opens the cursor again and answers with the error instead
+
+    return ThreadPoolExecutor(size, thread_name_prefix="lingshu-page", initializer=open_cursor)
 
 
 def router(ctx: Context) -> APIRouter:
