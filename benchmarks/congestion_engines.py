@@ -15,7 +15,7 @@ Spark's start-up (JVM, session) is shown on its own line, not hidden in the firs
 without the cluster that would pay it back: the ratio says what a pack costs on Spark in local
 mode, not what a cluster would do.
 
-Spark's driver gets ``--driver-memory`` (default 6g; the child starts the Spark session with it): in
+Spark's driver gets ``--driver-memory`` (default 6g, through the workspace's ``spark.conf``): in
 local mode the driver JVM also runs the executors' tasks, and the platform's 1 GB default (sized
 for tests) ran out at scale 1, where the JVM died and Py4J reported "connection refused".
 """
@@ -61,13 +61,6 @@ def child(engine: str, ws_dir: Path, master: str | None, driver_memory: str = DR
     ws.config.spark.conf["spark.local.dir"] = str(ws_dir / "spark-local")
     out: dict = {"engine": engine, "seconds": {}, "rows": {}, "errors": []}
     t0 = time.perf_counter()
-    if engine == "spark":
-        from lingshu.engines.spark import session as spark_session
-
-        # Start the process's SparkSession with the settings above; the engine shares it. Context
-        # opens engines without the workspace's ``spark:`` block since 5de8f9b (it skips
-        # Workspace.engine_target), so without this the JVM got the 1 GB test default.
-        spark_session.root_session(ws.config.spark.master, ws.config.spark.conf)
     with Context(ws, engine=engine) as ctx:
         ctx.engine  # noqa: B018 - opening the engine starts Spark's JVM
         out["seconds"]["start"] = time.perf_counter() - t0

@@ -100,6 +100,7 @@ def test_checked_keys_are_cached_by_digest_and_revocation_is_immediate_here(sec:
     acc.add_user("li", ["analyst"])
     key = acc.create_key("li")
     assert acc.check_key(key).username == "li"
+    assert len(acc._keys) == 1
     assert key not in repr(acc._keys)  # the cache holds the SM3 digest and the row, never the key
     assert acc.check_key(key).username == "li"  # from the cache
     other = Accounts(sec.store, key_ttl=0)  # another server process, its cache expired

@@ -238,19 +238,18 @@ class CountCache:
         self._lock = threading.Lock()
 
     def total(self, reader: Any, sql: str, values: list[Any]) -> int:
-        generation = getattr(reader, "generation", None)
         try:
-            key = (sql, tuple(values), generation)
+            key: tuple[Any, ...] | None = (sql, tuple(values), reader.generation)
             hash(key)
-        except TypeError:  # an unhashable value: count without caching
+        except TypeError:  # an unhashable value (a list): count without caching
             key = None
-        if key is not None and generation is not None:
+        if key is not None:
             with self._lock:
                 if key in self._totals:
                     self._totals.move_to_end(key)
                     return self._totals[key]
         total = int(reader.scalar(sql, values))
-        if key is not None and generation is not None:
+        if key is not None:
             with self._lock:
                 self._totals[key] = total
                 while len(self._totals) > self.size:

@@ -15,7 +15,6 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -26,6 +25,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from lingshu.core.errors import LingshuError
 from lingshu.security.roles import ROLES, permissions_of
 from lingshu.security.sm import sm3_hex
+from lingshu.security.ttlcache import DEFAULT_TTL, TtlCache
 from lingshu.state.schema import api_keys, sessions, users
 from lingshu.state.store import StateStore
 
@@ -131,18 +131,16 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 LAST_USED_EVERY = 60.0  # seconds: last_used_at is a hint for operators, not a per-request write
-KEY_CACHE_TTL = 5.0  # seconds a checked key's row is reused (the grant cache's TTL; see check_key)
 KEY_CACHE_SIZE = 1024
 
 
 class Accounts:
-    def __init__(self, store: StateStore, key_ttl: float = KEY_CACHE_TTL):
+    def __init__(self, store: StateStore, key_ttl: float = DEFAULT_TTL):
         self.engine = store.engine
         self._last_used: dict[str, float] = {}
-        # SM3 digest of a valid key -> (when read, its row). Keyed by the digest, never the key;
-        # only keys that matched a row are cached, so made-up keys cannot fill it.
-        self.key_ttl = key_ttl
-        self._keys: dict[str, tuple[float, Any]] = {}
+        # SM3 digest of a valid key -> its row (the grants' TTL). Keyed by the digest, never the
+        # key; only keys that matched a row are cached, so made-up keys cannot fill it.
+        self._keys = TtlCache(key_ttl, KEY_CACHE_SIZE)
 
     # -- users ----------------------------------------------------------------------------------
     def add_user(self, username: str, roles: list[str], *, password: str | None = None,
@@ -230,11 +228,8 @@ class Accounts:
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             raise AuthError("malformed API key", hint=f"keys look like {KEY_PREFIX}_xxxxxxxx_...; create one with `lingshu key create`")
         digest = sm3_hex(key.encode())
-        now = time.monotonic()
-        hit = self._keys.get(digest)
-        if hit is not None and now - hit[0] < self.key_ttl:
-            row = hit[1]
-        else:
+        row = self._keys.get(digest)
+        if row is None:
             # The key joined with its owner, read at most every key_ttl seconds per key: every API
             # call passes through here, and the read was a tenth of a request's cost. Revocation,
             # expiry and disabling are still checked below on every call against this row; a
@@ -246,9 +241,7 @@ class Accounts:
                                 .where(api_keys.c.prefix == parts[1])).first()
             if row is None or not hmac.compare_digest(row.key_hash, digest):
                 raise AuthError("unknown API key", hint="check the key or create a new one")
-            if len(self._keys) >= KEY_CACHE_SIZE:
-                self._keys.clear()
-            self._keys[digest] = (now, row)
+            self._keys.put(digest, row)
         if row.revoked_at is not None:
             raise AuthError("API key revoked", hint="ask for a new key")
         expires = _aware(row.expires_at)
@@ -256,6 +249,7 @@ class Accounts:
             raise AuthError("API key expired", hint="ask for a new key")
         if not row.active:
             raise AuthError("unknown or disabled account", hint="check the user name")
+        now = time.monotonic()
         if now - self._last_used.get(parts[1], -LAST_USED_EVERY) >= LAST_USED_EVERY:
             with self.engine.begin() as c:
                 c.execute(api_keys.update().where(api_keys.c.prefix == parts[1]).values(last_used_at=_now()))

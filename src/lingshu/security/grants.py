@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +18,7 @@ import sqlalchemy as sa
 
 from lingshu.core.errors import LingshuError
 from lingshu.security.accounts import AccessDenied, Principal
+from lingshu.security.ttlcache import DEFAULT_TTL, TtlCache
 from lingshu.state.schema import grants
 from lingshu.state.store import StateStore
 
@@ -46,19 +46,16 @@ class Grants:
     """Grant rows are read per subject set and kept for ``ttl`` seconds: the API decides on every
     request, and a change made in this process takes effect at once (in others within ``ttl``)."""
 
-    def __init__(self, store: StateStore, ttl: float = 5.0):
+    def __init__(self, store: StateStore, ttl: float = DEFAULT_TTL):
         self.engine = store.engine
-        self.ttl = ttl
-        self._cache: dict[frozenset[str], tuple[float, list[Any]]] = {}
+        self._cache = TtlCache(ttl)  # subject set -> its grant rows
 
     def _rows(self, subjects: frozenset[str]) -> list[Any]:
-        now = time.monotonic()
-        hit = self._cache.get(subjects)
-        if hit and now - hit[0] < self.ttl:
-            return hit[1]
-        with self.engine.connect() as c:
-            rows = c.execute(sa.select(grants).where(grants.c.subject.in_(subjects))).all()
-        self._cache[subjects] = (now, rows)
+        rows = self._cache.get(subjects)
+        if rows is None:
+            with self.engine.connect() as c:
+                rows = c.execute(sa.select(grants).where(grants.c.subject.in_(subjects))).all()
+            self._cache.put(subjects, rows)
         return rows
 
     def add(self, subject: str, resource: str, actions: list[str], *, columns: list[str] | None = None,
