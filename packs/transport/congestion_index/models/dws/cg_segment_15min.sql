@@ -10,8 +10,8 @@
 -- number of segments (the bucket expression has no statistics), so each small side is written so
 -- that the planner sees it smaller still: the day list is the calendar from dws.cg_free_flow's
 -- first to last observed day (not DISTINCT day over 17M records, of unknown size), and the
--- segments are filtered (v_f > 0). Hashing the 5.76M aggregate rows instead cost a third of this
--- model (5.7 s -> 3.8 s at 2,000 segments x 30 days, benchmarks/congestion_vs_pandas.py data).
+-- segments are filtered (v_f > 0). Hashing the 5.76M aggregate rows instead cost about half of
+-- this model (6.9 s -> 3.1 s at 2,000 segments x 30 days in benchmarks/congestion_vs_pandas.py).
 -- Writing this table (5.76M rows for 2,000 segments x 30 days) is most of the pack's cost and a
 -- text column costs about 1 CPU s of it, so only labels a reader groups or filters by are kept:
 -- the road id is in dws.cg_free_flow and the day type (节假日/周末/工作日) follows from day.
