@@ -48,3 +48,15 @@ def test_bad_config_names_line(tmp_path: Path) -> None:
         find_workspace(ws.root)
     assert "did you mean 'engine'" in str(err.value)
     assert f"{cfg}:" in str(err.value)
+
+
+def test_duckdb_row_group_size_is_checked_and_reaches_the_engine(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "w")
+    assert ws.engine_target("duckdb") == (ws.warehouse, {"row_group_size": 16384})
+    cfg = ws.root / "lingshu.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "duckdb:\n  row_group_size: 10000\n", encoding="utf-8")
+    from lingshu.core.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        find_workspace(ws.root)
+    assert "row_group_size" in str(err.value) and "2048" in str(err.value)

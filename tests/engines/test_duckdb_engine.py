@@ -107,3 +107,33 @@ def test_reader_cursors_get_the_installed_functions_on_every_thread(tmp_path: Pa
         t.join()
     assert results == [42, 42, 42]
     assert state["installs"] == 4  # the main connection and one per reader cursor
+
+
+def test_row_group_size_applies_to_the_warehouse_and_its_readers(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    engine = open_engine("duckdb", path, row_group_size=4096)
+    engine.replace_table("ads", "t", "SELECT range AS i FROM range(20000)")
+    groups = "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('ads.t')"
+    assert engine.scalar(groups) == 5  # 20,000 rows in groups of 4,096 (DuckDB's default: one group)
+    reader = engine.reader()
+    assert reader.scalar("SELECT count(*) FROM ads.t") == 20000  # reader cursors read the same catalog
+    assert reader.batches("SELECT i FROM ads.t ORDER BY i").read_all().num_rows == 20000
+    engine.close()
+
+    # Opened again with DuckDB's default size, old tables keep their groups and the file is the same.
+    again = open_engine("duckdb", path)
+    assert again.scalar(groups) == 5
+    again.close()
+    read_only = open_engine("duckdb", path, read_only=True, row_group_size=4096)
+    assert read_only.scalar("SELECT max(i) FROM ads.t") == 19999
+    with pytest.raises(EngineError):
+        read_only.execute("CREATE TABLE ads.u AS SELECT 1")
+
+
+def test_second_writer_with_a_row_group_size_gets_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    first = open_engine("duckdb", path, row_group_size=16384)
+    first.execute("CREATE TABLE t AS SELECT 1")
+    with pytest.raises(EngineError) as err:
+        open_engine("duckdb", path, row_group_size=16384)
+    assert "another Lingshu process may hold it" in (err.value.hint or "")

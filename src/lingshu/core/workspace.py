@@ -41,6 +41,16 @@ class SparkSettings(Strict):
                                                                    "spark.executor.memory: 4g")
 
 
+class DuckDBSettings(Strict):
+    """How the embedded DuckDB warehouse stores its tables (used when ``engine: duckdb``)."""
+
+    row_group_size: int = Field(
+        16384, ge=2048, le=1_048_576, multiple_of=2048,
+        description="rows per row group of the tables written from now on (a multiple of 2048). DuckDB's "
+                    "default is 122880; 16384 lets a filtered, sorted page of a published dataset skip "
+                    "all but a few thousand rows (docs/benchmark-notes.md, data API)")
+
+
 class WorkspaceConfig(Strict):
     name: str = Field(description="a short name shown in the console")
     engine: str = Field("duckdb", description="compute engine: duckdb (embedded) or spark")
@@ -52,6 +62,7 @@ class WorkspaceConfig(Strict):
     mode: str = Field("development", pattern="^(development|production)$", description=(
         "production: only packs approved by a security review are scheduled or published; "
         "development: anything runs, and each run records the pack's review status"))
+    duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB engine settings")
     spark: SparkSettings = Field(default_factory=SparkSettings, description="Spark engine settings")
 
 
@@ -67,12 +78,14 @@ class Workspace:
     def engine_target(self, engine: str) -> tuple[Path, dict[str, object]]:
         """The warehouse path and engine options for ``engine``.
 
-        An engine with a settings block named after it (``spark:``) takes its warehouse and
-        options from there; the others use ``warehouse``.
+        An engine with a settings block named after it takes its options from there (``spark:``
+        also its warehouse); the others use ``warehouse``.
         """
         block = getattr(self.config, engine, None)
         if isinstance(block, SparkSettings):
             return self.root / block.warehouse, {"master": block.master, "conf": dict(block.conf)}
+        if isinstance(block, DuckDBSettings):
+            return self.warehouse, {"row_group_size": block.row_group_size}
         return self.warehouse, {}
 
     @property

@@ -21,6 +21,7 @@ from lingshu.core.errors import EngineError
 from lingshu.engines.base import Capabilities, Column, Engine
 
 EXTENSION_WHEELS = {"spatial": "duckdb_extension_spatial", "fts": "duckdb_extension_fts"}
+CATALOG = "warehouse"  # the warehouse's name when it is attached (a row group size of its own)
 
 
 def extension_path(name: str) -> Path:
@@ -47,15 +48,26 @@ class DuckDBEngine(Engine):
     capabilities = Capabilities(atomic_swap=True, spatial=True, full_text=True, python_udfs=True)
 
     def __init__(self, warehouse: Path | str = ":memory:", *, read_only: bool = False,
-                 extensions: Sequence[str] = ("spatial", "fts"), threads: int | None = None):
+                 extensions: Sequence[str] = ("spatial", "fts"), threads: int | None = None,
+                 row_group_size: int | None = None):
         config: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         if threads:
             config["threads"] = threads
+        # The row group size is a property of the attached database, not a connection setting:
+        # a file warehouse with its own size is attached to an in-memory connection and made the
+        # default catalog (here and on every reader cursor, see ``cursor``).
+        attach = row_group_size is not None and str(warehouse) != ":memory:"
+        self.catalog = CATALOG if attach else None
         try:
-            self.con = duckdb.connect(str(warehouse), read_only=read_only, config=config)
-        except duckdb.IOException as exc:
+            self.con = duckdb.connect(":memory:" if attach else str(warehouse), read_only=False if attach else read_only,
+                                      config=config)
+            if attach:
+                options = f"ROW_GROUP_SIZE {int(row_group_size)}" + (", READ_ONLY" if read_only else "")
+                self.con.execute(f"ATTACH '{_sql_path(warehouse)}' AS {CATALOG} ({options})")
+                self.con.execute(f"USE {CATALOG}")
+        except duckdb.Error as exc:
             raise EngineError(
-                f"cannot open the warehouse {warehouse}: {exc}",
+                f"cannot open the warehouse {warehouse}: {_short(exc)}",
                 hint="another Lingshu process may hold it; stop it or use a read-only command",
             ) from None
         # One connection serves every thread (temporary macros and Python UDFs are per
@@ -174,8 +186,15 @@ class DuckDBEngine(Engine):
 
     def reader(self) -> DuckDBReader:
         if self._reader is None:
-            self._reader = DuckDBReader(self.con, self)
+            self._reader = DuckDBReader(self)
         return self._reader
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new connection to the same database, reading the warehouse as this one does."""
+        cursor = self.con.cursor()
+        if self.catalog:
+            cursor.execute(f"USE {self.catalog}")
+        return cursor
 
     def close(self) -> None:
         self.con.close()
@@ -190,8 +209,7 @@ class DuckDBReader(DuckDBEngine):
     sets the Context installs) run on each new cursor, so readers have the same functions.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, parent: DuckDBEngine):  # noqa: no super(): opens nothing
-        self._root = con
+    def __init__(self, parent: DuckDBEngine):  # noqa: no super(): opens nothing
         self._parent = parent
         self._local = threading.local()
         self.lock = threading.RLock()
@@ -201,7 +219,7 @@ class DuckDBReader(DuckDBEngine):
     def con(self) -> duckdb.DuckDBPyConnection:  # type: ignore[override]
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
-            cursor = self._local.cursor = self._root.cursor()
+            cursor = self._local.cursor = self._parent.cursor()
             # A view bound to this one cursor: installers that remember "done" per engine object
             # must see a new object for each connection.
             view = self._local.view = _CursorEngine(cursor, self._parent)
@@ -225,7 +243,7 @@ class DuckDBReader(DuckDBEngine):
                 batch_size: int = 50_000) -> pa.RecordBatchReader:
         """Stream a large result (exports) without holding it all in memory."""
         try:
-            return self._root.cursor().execute(sql, params).to_arrow_reader(batch_size)
+            return self._parent.cursor().execute(sql, params).to_arrow_reader(batch_size)
         except duckdb.Error as exc:
             raise EngineError(_short(exc), hint="check the SQL named above") from exc
 
@@ -242,6 +260,10 @@ class DuckDBReader(DuckDBEngine):
 
     def close(self) -> None:
         pass  # the cursors close with the main connection
+
+
+def _sql_path(path: Path | str) -> str:
+    return Path(path).as_posix().replace("'", "''")
 
 
 def _short(exc: Exception) -> str:
