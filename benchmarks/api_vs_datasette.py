@@ -1,6 +1,7 @@
 """Data API under load against Datasette on the same rows, in one run.
 
-    .venv/bin/python benchmarks/api_vs_datasette.py [--rows 1000000] [--clients 32] [--seconds 20]
+    .venv/bin/python benchmarks/api_vs_datasette.py [--rows 1000000] [--clients 32] [--seconds 20] [--stages N]
+        [--row-group-size N]
 
 Builds a workspace with a ROWS-row published dataset, copies the same rows into SQLite (with
 indexes on the filtered columns, Datasette's best case, served immutable), starts both servers on
@@ -101,7 +102,7 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or "wrk"
 
 
-def build(tmp: Path, rows: int) -> tuple[Path, str, Path]:
+def build(tmp: Path, rows: int, row_group_size: int | None = None) -> tuple[Path, str, Path]:
     from lingshu.core.context import Context
     from lingshu.core.workspace import init_workspace
 
@@ -112,7 +113,8 @@ def build(tmp: Path, rows: int) -> tuple[Path, str, Path]:
     ws = init_workspace(tmp / "ws", pack_paths=[str(tmp / "packs")])
     cfg = ws.root / "lingshu.yaml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("builtin_packs: true", "builtin_packs: false")
-                   .replace("api_rate_per_minute: 1200", "api_rate_per_minute: 100000000"), encoding="utf-8")
+                   .replace("api_rate_per_minute: 1200", "api_rate_per_minute: 100000000")
+                   + (f"duckdb:\n  row_group_size: {row_group_size}\n" if row_group_size else ""), encoding="utf-8")
     with Context(ws.load(ws.root)) as ctx:
         assert ctx.run("bench").status == "success"
         ctx.security.accounts.add_user("loadtest", ["client"])
@@ -218,7 +220,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--keep", action="store_true", help="leave the servers running (for profiling)")
+    parser.add_argument("--row-group-size", type=int, default=None, metavar="N",
+                        help="the warehouse's row group size (default: the workspace default, 16384; "
+                             "122880 is DuckDB's own)")
     parser.add_argument("--stages", type=int, default=0, metavar="N", help="first time the stages of N requests")
     args = parser.parse_args()
     wrk = ensure_wrk()
@@ -227,7 +231,7 @@ def main() -> None:
     procs: list[subprocess.Popen] = []
     try:
         t0 = time.time()
-        ws, key, db = build(tmp, args.rows)
+        ws, key, db = build(tmp, args.rows, args.row_group_size)
         print(f"built {args.rows:,} rows in DuckDB and SQLite in {time.time() - t0:.1f} s")
         if args.stages:
             profile_stages(ws, key, args.stages)  # closes the warehouse again before the server opens it
