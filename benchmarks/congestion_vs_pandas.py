@@ -6,8 +6,10 @@ Data: SEGMENTS x DAYS x 288 five-minute speeds (2,000 x 30 x 288 = 17.28 million
 (benchmarks/traffic_data.py) and written to Parquet, which both sides read.
 
 Lingshu: the pack's own model SQL files (dws/cg_free_flow, dws/cg_segment_15min,
-dws/cg_area_15min, ads/cg_network_tpi) run in order on DuckDB with the analysis macros, exactly
-as `lingshu run congestion_index` builds them (without the ingest and update-log bookkeeping).
+dws/cg_area_15min, dws/cg_grade_15min, ads/cg_network_tpi) run in order on DuckDB with the
+analysis macros, exactly as `lingshu run congestion_index` builds them (without the ingest and
+update-log bookkeeping). dws/cg_grade_15min (15 minutes x town x road class x grade sums) is what
+the network TPI reads, so it stands where the TPI's own aggregate over the segment states stood.
 dws/cg_area_15min (the 15-minute x town x road class sums the indicators read) is counted although
 the network TPI does not need it and pandas computes nothing like it: it replaced the 17M-row
 5-minute table the pack used to write, and it is part of what the pack builds every run.
@@ -37,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACK = ROOT / "packs" / "transport" / "congestion_index" / "models"
-STEPS = ["dws/cg_free_flow", "dws/cg_segment_15min", "dws/cg_area_15min", "ads/cg_network_tpi"]
+STEPS = ["dws/cg_free_flow", "dws/cg_segment_15min", "dws/cg_area_15min", "dws/cg_grade_15min", "ads/cg_network_tpi"]
 
 
 def _cpu() -> float:

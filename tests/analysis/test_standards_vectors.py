@@ -102,12 +102,35 @@ def test_segment_grade(engine, v, vf, grade):
     assert sql1(engine, "gbt33171_grade(?::DOUBLE, ?::DOUBLE)", v, vf) == grade
 
 
+@pytest.mark.parametrize(("v", "vf", "grade"), GRADE_VECTORS + BOUNDARIES)
+def test_segment_grade_in_thousandths(engine, v, vf, grade):
+    # what dws.cg_segment_15min runs: both speeds converted to integer thousandths beforehand
+    milli = "CAST(round(?::DOUBLE * 1000) AS BIGINT)"
+    assert sql1(engine, f"gbt33171_grade_milli({milli}, {milli})", v, vf) == grade
+    assert sql1(engine, "gbt33171_grade_milli(NULL, 60000)") is None
+
+
+def test_grade_in_thousandths_agrees_everywhere(engine):
+    # 2-decimal speeds against DECIMAL(9, 3) free-flow speeds (as the pack stores them), dense
+    # around every bound: the thousandths variant and gbt33171_grade give the same grade.
+    differing = engine.scalar("""
+        WITH vf AS (SELECT CAST(20 + i * 0.137 AS DECIMAL(9, 3)) AS vf FROM range(400) AS r(i)),
+             pairs AS (SELECT vf, round(CAST(vf AS DOUBLE) * k / 1000.0 + j * 0.01, 2) AS v
+                       FROM vf, (VALUES (300), (400), (500), (700)) AS b(k), range(-3, 4) AS o(j))
+        SELECT count(*) FILTER (WHERE gbt33171_grade(v, vf)
+                                      IS DISTINCT FROM gbt33171_grade_milli(CAST(round(v * 1000) AS BIGINT),
+                                                                            CAST(round(vf * 1000) AS BIGINT)))
+        FROM pairs""")
+    assert differing == 0
+
+
 def test_float_trap_is_avoided(engine):
     # 0.7 * 33 is 23.099999999999998 in binary floating point: a naive v > 0.7 * v_f says 畅通
     # for v = 23.1, which is exactly 70 % of 33 and so 基本畅通.
     assert 23.1 > 0.7 * 33
     assert traffic.segment_grade(23.1, 33) == "基本畅通"
     assert sql1(engine, "gbt33171_grade(23.1::DOUBLE, 33::DOUBLE)") == "基本畅通"
+    assert sql1(engine, "gbt33171_grade_milli(23100, 33000)") == "基本畅通"
 
 
 @pytest.mark.parametrize(("d", "tpi", "level"), [

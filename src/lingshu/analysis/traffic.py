@@ -113,9 +113,17 @@ def _grade_case(v: str, vf: str) -> str:
     # Integers of thousandths: speeds and free-flow speeds are stored with at most 3 decimals, so
     # 10 * v > 7 * v_f compares exact integers (and BIGINT arithmetic is cheaper than DECIMAL on
     # the 17 million rows of a month of 5-minute speeds).
-    ev, ef = f"CAST(round({v} * 1000) AS BIGINT)", f"CAST(round({vf} * 1000) AS BIGINT)"
+    return _grade_case_milli(_milli(v), _milli(vf), nulls=(v, vf))
+
+
+def _milli(x: str) -> str:
+    return f"CAST(round({x} * 1000) AS BIGINT)"
+
+
+def _grade_case_milli(ev: str, ef: str, nulls: tuple[str, str] | None = None) -> str:
+    a, b = nulls or (ev, ef)
     arms = " ".join(f"WHEN 10 * {ev} > {k} * {ef} THEN {sql_str(g)}" for g, k in GRADES)
-    return f"CASE WHEN {v} IS NULL OR {vf} IS NULL THEN NULL {arms} ELSE {sql_str(WORST)} END"
+    return f"CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL {arms} ELSE {sql_str(WORST)} END"
 
 
 def _tpi_case(d: str) -> str:
@@ -135,6 +143,11 @@ def _level_case(d: str) -> str:
 MACROS = [
     SqlMacro("gbt33171_grade", ("v", "vf"), _grade_case("v", "vf"),
              "segment grade of speed v against free-flow speed vf (exact decimal comparison)"),
+    # The same comparisons on speeds already converted to integer thousandths (round(x * 1000)):
+    # a model over millions of rows converts the DECIMAL v_f once per segment, not in every arm
+    # of every row as gbt33171_grade does (dws.cg_segment_15min).
+    SqlMacro("gbt33171_grade_milli", ("v_milli", "vf_milli"), _grade_case_milli("v_milli", "vf_milli"),
+             "segment grade from speed and free-flow speed in integer thousandths (round(x * 1000))"),
     SqlMacro("gbt33171_grade_rank", ("g",),
              "CASE g " + " ".join(f"WHEN {sql_str(n)} THEN {i + 1}" for i, n in enumerate(GRADE_NAMES)) + " END",
              "grade -> 1 (畅通) .. 5 (严重拥堵)"),

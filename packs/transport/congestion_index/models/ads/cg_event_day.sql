@@ -19,12 +19,19 @@ daily AS (
     GROUP BY day
 ),
 evening AS (
-    SELECT n.event_name, n.event_date, m.day, m.day_class,
-           1 - sum(m.free_flow_time_s) / sum(m.effective_time_s) AS dtp
-    FROM near AS n
-    JOIN dws.cg_segment_15min AS m ON m.segment_id = n.segment_id
-    WHERE m.hour BETWEEN 17 AND 22
-    GROUP BY n.event_name, n.event_date, m.day, m.day_class
+    -- t_f and max(t, t_f) of each segment state, as in dws.cg_grade_15min; the day class follows
+    -- from the day, after the aggregate
+    SELECT e.*, CASE WHEN cn_day_type(e.day) = '工作日' THEN '工作日' ELSE '休息日' END AS day_class
+    FROM (
+        SELECT n.event_name, n.event_date, CAST(m.ts AS DATE) AS day,
+               1 - sum(f.free_flow_time_s) / sum(greatest(m.travel_time_s, f.free_flow_time_s)) AS dtp
+        FROM near AS n
+        JOIN dws.cg_segment_15min AS m ON m.segment_id = n.segment_id
+        JOIN (SELECT segment_id, length_m * 3.6 / CAST(v_f AS DOUBLE) AS free_flow_time_s
+              FROM dws.cg_free_flow) AS f ON f.segment_id = m.segment_id
+        WHERE hour(m.ts) BETWEEN 17 AND 22
+        GROUP BY n.event_name, n.event_date, CAST(m.ts AS DATE)
+    ) AS e
 ),
 event_days AS (SELECT DISTINCT event_date FROM events)
 SELECT

@@ -4,13 +4,13 @@
 -- (every segment travelled once, i.e. weighted by length; VKT weighting is UNSETTLED), then
 -- TPI = gbt33171_tpi(DTP_net): band by Annex C, linear inside the band (a display convention).
 -- Mileage shares: observed segment length in each grade / observed length.
+-- The sums come from dws.cg_grade_15min (15 minutes x town x road class x grade), the day
+-- attributes from ts after the aggregate.
 WITH by_area AS (
     SELECT
         coalesce(town, '全网') AS area,
         ts,
-        any_value(day) AS day,
-        any_value(day_class) AS day_class,
-        count(*) AS segments_observed,
+        CAST(sum(segments) AS BIGINT) AS segments_observed,
         sum(length_m) / 1000 AS km_observed,
         1 - sum(free_flow_time_s) / sum(effective_time_s) AS dtp,
         sum(effective_time_s) / sum(free_flow_time_s) AS tti,
@@ -19,15 +19,15 @@ WITH by_area AS (
         sum(length_m) FILTER (WHERE grade = '轻度拥堵') / sum(length_m) AS share_light,
         sum(length_m) FILTER (WHERE grade = '中度拥堵') / sum(length_m) AS share_moderate,
         sum(length_m) FILTER (WHERE grade = '严重拥堵') / sum(length_m) AS share_severe
-    FROM dws.cg_segment_15min
+    FROM dws.cg_grade_15min
     GROUP BY GROUPING SETS ((ts), (ts, town))
 )
 SELECT
     area,
     ts,
-    day,
-    cn_day_type(day) AS day_type,
-    day_class,
+    CAST(ts AS DATE) AS day,
+    cn_day_type(CAST(ts AS DATE)) AS day_type,
+    CASE WHEN cn_day_type(CAST(ts AS DATE)) = '工作日' THEN '工作日' ELSE '休息日' END AS day_class,
     hour(ts) AS hour,
     segments_observed,
     round(km_observed, 2) AS km_observed,

@@ -5,8 +5,23 @@
 --   peak_tti: mean TTI in the network's workday peak hours.
 -- Times of day are minutes since midnight (hour * 60 + minute), as in ads.cg_peak_period, so the
 -- model means the same on every engine (no TIME type).
-WITH wd AS (
-    SELECT *, hour(ts) * 60 + minute(ts) AS minute_of_day FROM dws.cg_segment_15min WHERE day_class = '工作日'
+-- The workday segment states come with TTI and speed derived as in dws.cg_segment_15min's header
+-- (the segment constants from dws.cg_free_flow, the workdays from a calendar of the observed days).
+WITH days AS (
+    SELECT day
+    FROM (SELECT CAST(d AS DATE) AS day  -- the CAST outside: Spark refuses a generator inside one
+          FROM (SELECT unnest(generate_series(min(first_day), max(last_day), INTERVAL 1 DAY)) AS d
+                FROM dws.cg_free_flow))
+    WHERE cn_day_type(day) = '工作日'
+),
+wd AS (
+    SELECT m.segment_id, m.grade,
+           hour(m.ts) * 60 + minute(m.ts) AS minute_of_day,
+           greatest(m.travel_time_s * CAST(f.v_f AS DOUBLE) / (f.length_m * 3.6), 1) AS tti,
+           round(f.length_m * 3.6 / m.travel_time_s, 2) AS speed_kmh
+    FROM dws.cg_segment_15min AS m
+    JOIN days AS d ON d.day = CAST(m.ts AS DATE)
+    JOIN dws.cg_free_flow AS f ON f.segment_id = m.segment_id
 ),
 peaks AS (
     SELECT start_minute, end_minute FROM ads.cg_peak_period WHERE day_class = '工作日'

@@ -3,13 +3,16 @@
 -- the top 1/9 (ceil(n/9): 8 of 72), cap at the speed limit. The standard asks for at least 30
 -- days: the number of days is stored and a shorter history is marked in ffs_method, never hidden.
 -- v_f is rounded to 3 decimals so the exact grade comparisons (10 v > 7 v_f) are exact on it.
+-- The 15-minute slot of the day is counted from the epoch (96 per day, slot 24 = 06:00): the same
+-- number as hour * 4 + minute // 15 for a zone-less timestamp (Spark reads them as UTC), without
+-- extracting two date parts from each of the 17M records.
 WITH interval_means AS (
     SELECT
         segment_id,
-        (hour(ts) * 4 + minute(ts) // 15) AS slot,
+        epoch_us(ts) // 900000000 % 96 AS slot,
         avg(speed_kmh) AS mean_speed
     FROM dwd.cg_speed
-    WHERE hour(ts) >= 6
+    WHERE epoch_us(ts) // 900000000 % 96 >= 24  -- 06:00-24:00
     GROUP BY segment_id, slot
 ),
 ranked AS (
@@ -18,8 +21,10 @@ ranked AS (
     FROM interval_means
 ),
 days AS (
-    SELECT segment_id, count(DISTINCT day) AS days_observed, min(day) AS first_day, max(day) AS last_day
-    FROM dwd.cg_speed GROUP BY segment_id
+    -- the distinct days first (a 2-key GROUP BY), then counted: cheaper than count(DISTINCT day)
+    SELECT segment_id, count(day) AS days_observed, min(day) AS first_day, max(day) AS last_day
+    FROM (SELECT segment_id, day FROM dwd.cg_speed GROUP BY segment_id, day)
+    GROUP BY segment_id
 ),
 top AS (
     SELECT segment_id, avg(mean_speed) AS top_mean, any_value(n) AS intervals_used, count(*) AS top_intervals
