@@ -39,10 +39,10 @@ def match_addresses(addresses: Any, base: pa.Table, *, address_col: str = "addre
         raise GovernError(f"the address base lacks the column(s) {missing}",
                           hint=f"pass address_col/lng_col/lat_col/id_col naming columns of: {base.column_names}")
     if engine is None:
-        from lingshu.govern.vector import _lock, _private_engine
+        from lingshu.govern.vector import PRIVATE
 
-        with _lock:
-            return _match(_private_engine(), addresses, base, address_col, lng_col, lat_col, id_col, cfg)
+        with PRIVATE.lock:
+            return _match(PRIVATE.engine, addresses, base, address_col, lng_col, lat_col, id_col, cfg)
     from lingshu.govern.sql import register_sql
 
     register_sql(engine)

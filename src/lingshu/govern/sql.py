@@ -124,9 +124,9 @@ def macro_returns(fn: SqlMacro) -> str | None:
 
     None when it binds with neither: such a macro is only a helper of other macros.
     """
-    from lingshu.govern.vector import _private_engine
+    from lingshu.govern.vector import PRIVATE
 
-    con = _private_engine().con
+    con = PRIVATE.engine.con
     # A sample value, not NULL: with NULL arguments DuckDB may fold the body to a NULL constant.
     for value in ("'0'", "CAST(1 AS DOUBLE)", "CAST(NULL AS VARCHAR)"):
         args = ", ".join(value for _ in fn.params)

@@ -20,13 +20,9 @@ def _install(engine: Any) -> None:
     register_sql(engine)
 
 
-# No extensions: the governance functions need none, and this keeps start-up quick.
-_PRIVATE = PrivateDuckDB(setup=_install)
-_lock = _PRIVATE.lock  # address matching runs several statements on the same connection
-
-
-def _private_engine() -> Any:
-    return _PRIVATE.engine
+# No extensions: the governance functions need none, and this keeps start-up quick. Address
+# matching and type probing run their own statements on it, holding ``PRIVATE.lock``.
+PRIVATE = PrivateDuckDB(setup=_install)
 
 
 def apply_sql(name: str, *arrays: Any) -> pa.Array:
@@ -37,5 +33,5 @@ def apply_sql(name: str, *arrays: Any) -> pa.Array:
     fn = CATALOGUE.get(name)
     if isinstance(fn, ArrowUdf):
         return as_array(fn.func(*(as_array(a) for a in arrays)))
-    return _PRIVATE.project(f"{name}({', '.join(f'a{i}' for i in range(len(arrays)))})",
+    return PRIVATE.project(f"{name}({', '.join(f'a{i}' for i in range(len(arrays)))})",
                             *(as_array(a) for a in arrays))
