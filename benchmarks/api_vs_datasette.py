@@ -174,7 +174,7 @@ def profile_stages(ws: Path, key: str, n: int) -> None:
     from lingshu.core.context import Context
     from lingshu.datasets.query import DatasetQuery, compile_shape, plan, present
     from lingshu.datasets.service import DatasetService
-    from lingshu.serve.datasets import _jsonable
+    from lingshu.serve.jsonbody import json_bytes
 
     dataset_id, rnd, spent = "ads.bench_records", random.Random(8), {}
 
@@ -202,7 +202,7 @@ def profile_stages(ws: Path, key: str, n: int) -> None:
             table = timed("DuckDB page query", lambda: reader.query(page_sql, values))
             output = [c for c, _ in shape.output]
             shown = timed("cursor + masking", lambda: present(dataset, table.slice(0, 50).select(output), False)[0])
-            timed("rows to JSON values", lambda: _jsonable(shown.to_pylist()))
+            timed("rows to JSON bytes", lambda: json_bytes({"rows": shown.to_pylist()}))
             timed("audit record", lambda: security.audit.record(principal.username, "dataset.read",
                                                                  f"dataset:{dataset_id}", rows=shown.num_rows,
                                                                  masked=[], **query.describe()))

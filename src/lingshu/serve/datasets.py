@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from lingshu.core.context import Context
 from lingshu.datasets.service import DatasetService
 from lingshu.security.accounts import Principal
 from lingshu.serve.auth import require
+from lingshu.serve.jsonbody import json_response
 from lingshu.serve.limits import rate_limited
 
 FILTER_HELP = ("筛选：字段=运算符.值，运算符 eq ne gt gte lt lte in between like is；"
                "filters: column=op.value, e.g. town=eq.泥城镇, amount=gte.10, town=in.泥城镇,书院镇")
 PAGE_THREADS = 4  # see page_pool
-
-
-def _jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # Decimals, dates and timestamps as text: exact, and the same in every client language.
-    return json.loads(json.dumps(rows, default=str, ensure_ascii=False))
 
 
 def page_pool(ctx: Context, size: int = PAGE_THREADS) -> ThreadPoolExecutor:
@@ -57,10 +52,10 @@ def router(ctx: Context) -> APIRouter:
     # At shutdown, pages already started finish (with their audit records) before the process ends.
     r.add_event_handler("shutdown", lambda: pages.shutdown(wait=True))
 
-    def page(principal: Principal, dataset_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
+    def page(principal: Principal, dataset_id: str, params: list[tuple[str, str]]) -> Response:
         _, result = service.rows(principal, dataset_id, params)
-        return {"columns": result.columns, "rows": _jsonable(result.table.to_pylist()), "masked": result.masked,
-                "next": result.next_cursor, "total": result.total}
+        return json_response({"columns": result.columns, "rows": result.table.to_pylist(), "masked": result.masked,
+                              "next": result.next_cursor, "total": result.total})
 
     @r.get("", summary="可访问的数据集 Datasets the caller may read")
     def list_datasets(principal: Principal = Depends(current)) -> dict[str, Any]:
@@ -70,7 +65,7 @@ def router(ctx: Context) -> APIRouter:
     def describe(dataset_id: str, principal: Principal = Depends(current)) -> dict[str, Any]:
         return service.describe(principal, dataset_id)
 
-    @r.get("/{dataset_id}/rows", summary="查询数据 Query rows", description=FILTER_HELP)
+    @r.get("/{dataset_id}/rows", summary="查询数据 Query rows", description=FILTER_HELP, response_model=dict[str, Any])
     async def rows(
         dataset_id: str,
         request: Request,
@@ -82,7 +77,7 @@ def router(ctx: Context) -> APIRouter:
         bbox: str | None = Query(None, description="空间范围 minx,miny,maxx,maxy (WGS-84)"),
         near: str | None = Query(None, description="周边 lng,lat,meters"),
         principal: Principal = Depends(current),
-    ) -> dict[str, Any]:
+    ) -> Response:
         # Once started, a page runs to its end (and its audit record) even if the client goes away.
         params = list(request.query_params.multi_items())
         return await asyncio.get_running_loop().run_in_executor(pages, page, principal, dataset_id, params)

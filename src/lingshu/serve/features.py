@@ -11,13 +11,14 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from lingshu.core.context import Context
 from lingshu.datasets.errors import DatasetError
 from lingshu.datasets.service import DatasetService
 from lingshu.security.accounts import Principal
 from lingshu.serve.auth import require
+from lingshu.serve.jsonbody import json_response
 from lingshu.serve.limits import rate_limited
 
 GEOJSON = "application/geo+json"
@@ -65,7 +66,7 @@ def router(ctx: Context) -> APIRouter:
         offset: int = Query(0, ge=0, le=1_000_000),
         properties: str | None = Query(None, description="返回的属性 properties to return, comma-separated"),
         principal: Principal = Depends(current),
-    ) -> JSONResponse:
+    ) -> Response:
         dataset = service.catalog.get(dataset_id)
         geom = dataset.geometry
         if geom is None:
@@ -81,8 +82,8 @@ def router(ctx: Context) -> APIRouter:
         for row in rows:
             shape = row.pop(geom.name, None)
             features.append({"type": "Feature", "geometry": json.loads(shape) if shape else None,
-                             "properties": json.loads(json.dumps(row, default=str, ensure_ascii=False))})
+                             "properties": row})
         body = {"type": "FeatureCollection", "features": features, "numberReturned": len(features)}
-        return JSONResponse(body, media_type=GEOJSON)
+        return json_response(body, media_type=GEOJSON)
 
     return r
