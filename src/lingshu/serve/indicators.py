@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from lingshu.core.context import Context
 from lingshu.datasets.errors import NotPublished
 from lingshu.indicators.spec import IndicatorQuery
 from lingshu.security.accounts import AccessDenied, Principal
 from lingshu.serve.auth import require
+from lingshu.serve.jsonbody import json_response
 from lingshu.serve.limits import rate_limited
 
 
@@ -30,7 +31,7 @@ def router(ctx: Context) -> APIRouter:
     def catalog(principal: Principal = Depends(current)) -> dict[str, Any]:
         return {"indicators": [row for row in ctx.indicators.catalog() if _allowed(principal, row["key"])]}
 
-    @r.get("/{indicator}", summary="查询指标 Query an indicator")
+    @r.get("/{indicator}", summary="查询指标 Query an indicator", response_model=dict[str, Any])
     def query(
         indicator: str,
         by: list[str] = Query([], description="维度 dimensions, repeatable"),
@@ -39,7 +40,7 @@ def router(ctx: Context) -> APIRouter:
         end: str | None = Query(None, alias="to", description="结束（不含）end, exclusive, ISO"),
         where: list[str] = Query([], description="维度筛选 DIMENSION=VALUE (a,b for several)"),
         principal: Principal = Depends(current),
-    ) -> dict[str, Any]:
+    ) -> Response:
         key, pack_id, _ = ctx.indicators.resolve(indicator)
         if ctx.workspace.config.mode == "production":
             status = ctx.security.approvals.status(pack_id, ctx.catalog.get(pack_id).root)
@@ -59,7 +60,6 @@ def router(ctx: Context) -> APIRouter:
             "indicator": key, "dimensions": by, "grain": grain, "start": start, "end": end, "filters": filters}))
         ctx.security.audit.record(principal.username, "indicator.read", f"indicator:{key}",
                                   by=by, grain=grain, rows=result.table.num_rows)
-        rows = json.loads(json.dumps(result.table.to_pylist(), default=str, ensure_ascii=False))
-        return {**result.meta(), "rows": rows}
+        return json_response({**result.meta(), "rows": result.table.to_pylist()})
 
     return r
