@@ -1,10 +1,11 @@
 """JSON bodies of the data APIs, encoded once, straight to bytes.
 
 Rows come from Arrow as Python values; dates, timestamps and decimals go out as text (exact, and the
-same in every client language), as ``str`` writes them. A 50-row page took 0.33 ms to encode as
-``json.loads(json.dumps(...))`` followed by FastAPI's own serialisation of the result, and takes
-0.04 ms with orjson (the API benchmark's pages, docs/benchmark-notes.md). Non-finite floats become
-null (the standard library wrote ``NaN``, which strict JSON parsers reject).
+same in every client language), as ``str`` writes them. Turning a 50-row page into JSON (rows to
+Python values included) took 0.68 ms as ``json.loads(json.dumps(...))`` before FastAPI serialised
+the result again, and takes 0.33 ms this way (``benchmarks/api_vs_datasette.py --stages 300``,
+docs/benchmark-notes.md). Non-finite floats become null (the standard library wrote ``NaN``, which
+strict JSON parsers reject).
 """
 
 from __future__ import annotations
