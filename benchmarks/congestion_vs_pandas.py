@@ -1,6 +1,6 @@
 """The congestion pack's computation against a straightforward pandas implementation, same data.
 
-    .venv/bin/python benchmarks/congestion_vs_pandas.py [--segments 2000] [--days 30]
+    .venv/bin/python benchmarks/congestion_vs_pandas.py [--segments 2000] [--days 30] [--rounds 3]
 
 Data: SEGMENTS x DAYS x 288 five-minute speeds (2,000 x 30 x 288 = 17.28 million), built in SQL
 (benchmarks/traffic_data.py) and written to Parquet, which both sides read.
@@ -10,9 +10,11 @@ dws/cg_area_15min, dws/cg_grade_15min, ads/cg_network_tpi) run in order on DuckD
 analysis macros, exactly as `lingshu run congestion_index` builds them (without the ingest and
 update-log bookkeeping). dws/cg_grade_15min (15 minutes x town x road class x grade sums) is what
 the network TPI reads, so it stands where the TPI's own aggregate over the segment states stood.
-dws/cg_area_15min (the 15-minute x town x road class sums the indicators read) is counted although
-the network TPI does not need it and pandas computes nothing like it: it replaced the 17M-row
-5-minute table the pack used to write, and it is part of what the pack builds every run.
+dws/cg_area_15min (the 15-minute x town x road class sums of the 5-minute records that the
+indicators read) is not needed by the network TPI, but the pack builds it every run, so pandas
+computes the same sums and both sides' sums are compared. Each side computes what the pack
+computes and nothing more: the per-record 5-minute TTI, DTP and grade that the pack no longer
+writes (its 5-minute table was replaced by the area sums) are not computed by pandas either.
 pandas: the same GB/T 33171 steps written the way an analyst would (groupby, merge, np.select,
 vectorized throughout, no Python loops over rows).
 
@@ -21,8 +23,10 @@ on a warehouse file, as the pack writes them (DuckDB compresses and checkpoints 
 costs most in the 5.76M-row 15-minute table). The first ratio compares like with like; the second
 is what a pack run pays on disk.
 
-Each side runs in its own subprocess, so its peak memory (ru_maxrss) is its own. Prints both
-times, both peaks and the ratio, and checks that the network TPI series agree. The CPU time is
+Each side runs in its own subprocess, so its peak memory (ru_maxrss) is its own, ROUNDS times,
+the sides interleaved; the ratio is taken between the runs with the median compute time (single
+runs of pandas ranged 16-21 s on one idle machine). Prints every run's times and peak, the ratio,
+and checks that the network TPI series and the 15-minute area sums agree. The CPU time is
 split out into its kernel part: pandas allocates a fresh array for every intermediate column
 (5.5 GB at its peak) and each one is page-faulted in again, so its time depends on what a page
 fault costs on the machine (on the virtual machine of 2026-11-28 about a million faults took 25 s
@@ -43,6 +47,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACK = ROOT / "packs" / "transport" / "congestion_index" / "models"
+AREA_SUMS = ["records", "samples", "free_flow_time_s", "effective_time_s", "speed_sum_kmh"]
 STEPS = ["dws/cg_free_flow", "dws/cg_segment_15min", "dws/cg_area_15min", "dws/cg_grade_15min", "ads/cg_network_tpi"]
 
 
@@ -95,8 +100,10 @@ def run_lingshu(folder: Path, warehouse: str = ":memory:") -> dict:
         steps[step] = (time.perf_counter() - ts, _cpu() - cs)
     t2, c2, k2 = time.perf_counter(), _cpu(), _kernel()
     tpi = engine.query("SELECT ts, tpi FROM ads.cg_network_tpi WHERE area = '全网' ORDER BY ts").to_pandas()
+    area = engine.query("SELECT records, samples, free_flow_time_h * 3600 AS free_flow_time_s, "
+                        "effective_time_h * 3600 AS effective_time_s, speed_sum_kmh FROM dws.cg_area_15min").to_pandas()
     return {"load_s": t1 - t0, "compute_s": t2 - t1, "compute_cpu_s": c2 - c1, "kernel_s": k2 - k1, "steps": steps,
-            "tpi": tpi["tpi"].round(2).tolist()}
+            "tpi": tpi["tpi"].round(2).tolist(), "area": _area_check(area)}
 
 
 def run_pandas(folder: Path) -> dict:
@@ -118,18 +125,17 @@ def run_pandas(folder: Path) -> dict:
     top = means[means["k"] <= np.ceil(means["n"] / 9)].groupby("segment_id")["m"].mean()
     ff = segs.set_index("segment_id").join(top.rename("top"))
     ff["v_f"] = np.minimum(ff["top"], ff["speed_limit_kmh"]).round(3)
-    # 5-minute states: travel times, TTI, DTP, grade with exact integer arithmetic (speeds x 1000)
-    d = speed.merge(ff[["v_f", "length_m", "town"]], left_on="segment_id", right_index=True)
+    # 5-minute records: travel time t = L / v, free-flow time t_f = L / v_f, effective max(t, t_f)
+    d = speed.merge(ff[["v_f", "length_m", "town", "road_class"]], left_on="segment_id", right_index=True)
     d["t"] = d["length_m"] * 3.6 / d["speed_kmh"]
     d["tf"] = d["length_m"] * 3.6 / d["v_f"]
     d["te"] = np.maximum(d["t"], d["tf"])
-    d["tti"] = np.maximum(d["t"] / d["tf"], 1)
-    d["dtp"] = np.maximum(1 - d["tf"] / d["t"], 0)
-    v, vf = (d["speed_kmh"] * 1000).round().astype("int64"), (d["v_f"] * 1000).round().astype("int64")
-    d["grade"] = np.select([10 * v > 7 * vf, 10 * v > 5 * vf, 10 * v > 4 * vf, 10 * v > 3 * vf],
-                           ["畅通", "基本畅通", "轻度拥堵", "中度拥堵"], "严重拥堵")
-    # 15-minute segment states
     d["q"] = d["ts"].dt.floor("15min")
+    # network sums per 15 minutes, town and road class over the 5-minute records (dws.cg_area_15min)
+    area = d.groupby(["q", "town", "road_class"]).agg(
+        records=("t", "size"), samples=("samples", "sum"), free_flow_time_s=("tf", "sum"),
+        effective_time_s=("te", "sum"), speed_sum_kmh=("speed_kmh", "sum")).reset_index()
+    # 15-minute segment states
     s15 = d.groupby(["segment_id", "q"]).agg(t=("t", "mean"), tf=("tf", "first"), length_m=("length_m", "first"),
                                              v_f=("v_f", "first"), town=("town", "first")).reset_index()
     s15["te"] = np.maximum(s15["t"], s15["tf"])
@@ -149,12 +155,24 @@ def run_pandas(folder: Path) -> dict:
         out.append(net)
     t2, c2, k2 = time.perf_counter(), _cpu(), _kernel()
     return {"load_s": t1 - t0, "compute_s": t2 - t1, "compute_cpu_s": c2 - c1, "kernel_s": k2 - k1,
-            "tpi": out[0]["tpi"].tolist()}
+            "tpi": out[0]["tpi"].tolist(), "area": _area_check(area)}
+
+
+def _area_check(area) -> list[float]:
+    """Checksums of the 15-minute area sums, the same on both sides (rounded: summation order)."""
+    return [round(float(area[c].sum()), 1) for c in AREA_SUMS] + [len(area)]
+
+
+def _fresh(path: Path) -> str:
+    """A warehouse file path with nothing left at it from an earlier round."""
+    for old in (path, path.with_name(path.name + ".wal")):
+        old.unlink(missing_ok=True)
+    return str(path)
 
 
 SIDES = {
     "lingshu": run_lingshu,
-    "lingshu-file": lambda folder: run_lingshu(folder, str(folder / "warehouse.duckdb")),
+    "lingshu-file": lambda folder: run_lingshu(folder, _fresh(folder / "warehouse.duckdb")),
     "pandas": run_pandas,
 }
 
@@ -165,10 +183,35 @@ def child(side: str, folder: str) -> None:
     print("RESULT " + json.dumps(result))
 
 
+def _close(a: list[float], b: list[float]) -> bool:
+    # Within one part in a million: the sides' averages of the top interval means can round a
+    # segment's v_f (3 decimals) a thousandth apart, which moves a month of free-flow times a little.
+    return all(abs(x - y) <= 1e-6 * max(1.0, abs(y)) for x, y in zip(a, b, strict=True))
+
+
+def _run(side: str, folder: Path) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", side, str(folder)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{side} failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+    r = json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))[7:])
+    print(f"{side:12s} load {r['load_s']:6.1f} s  compute {r['compute_s']:6.1f} s "
+          f"(CPU {r['compute_cpu_s']:6.1f} s, of it kernel {r['kernel_s']:5.1f} s)  "
+          f"peak memory {r['peak_mb']:7.0f} MB", flush=True)
+    for step, (wall, cpu) in r.get("steps", {}).items():
+        print(f"               {step:22s} {wall:6.1f} s (CPU {cpu:6.1f} s)", flush=True)
+    return r
+
+
+def _median(runs: list[dict]) -> dict:
+    """The run with the median compute time (its load, CPU and memory come with it)."""
+    return sorted(runs, key=lambda r: r["compute_s"])[len(runs) // 2]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--segments", type=int, default=2000)
     ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=3, help="runs of each side, interleaved; the median is compared")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -176,29 +219,25 @@ def main() -> None:
         return
     # The machine's load is printed with the figures: on a shared machine it moves both sides' times.
     print("load average (1, 5, 15 min) at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
+    runs: dict[str, list[dict]] = {side: [] for side in SIDES}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_data(folder, args.segments, args.days)
-        results = {}
-        for side in SIDES:
-            proc = subprocess.run([sys.executable, __file__, "--child", side, str(folder)],
-                                  capture_output=True, text=True)
-            if proc.returncode != 0:
-                print(f"{side} failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
-                return
-            line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
-            results[side] = json.loads(line[7:])
-            r = results[side]
-            print(f"{side:12s} load {r['load_s']:6.1f} s  compute {r['compute_s']:6.1f} s "
-                  f"(CPU {r['compute_cpu_s']:6.1f} s, of it kernel {r['kernel_s']:5.1f} s)  "
-                  f"peak memory {r['peak_mb']:7.0f} MB", flush=True)
-            for step, (wall, cpu) in r.get("steps", {}).items():
-                print(f"               {step:22s} {wall:6.1f} s (CPU {cpu:6.1f} s)", flush=True)
+        # Sides interleaved round by round, so a change in the machine's load falls on all of them.
+        for n in range(args.rounds):
+            print(f"round {n + 1} of {args.rounds}", flush=True)
+            for side in SIDES:
+                runs[side].append(_run(side, folder))
+    results = {side: _median(r) for side, r in runs.items()}
     b = results["pandas"]
+    print(f"median of {args.rounds} runs per side: " + ", ".join(
+        f"{side} {results[side]['compute_s']:.1f} s" for side in SIDES))
     for side, title in (("lingshu", "lingshu in memory"), ("lingshu-file", "lingshu on a warehouse file")):
         a = results[side]
         diff = max(abs(x - y) for x, y in zip(a["tpi"], b["tpi"], strict=True))
-        print(f"{title}: network TPI series of {len(a['tpi'])} intervals, max difference from pandas {diff:.3f}")
+        print(f"{title}: network TPI series of {len(a['tpi'])} intervals, max difference from pandas {diff:.3f}; "
+              f"15-minute area sums {'agree' if _close(a['area'], b['area']) else 'DIFFER'} "
+              f"({a['area'][-1]:,} rows, {' / '.join(AREA_SUMS)})")
         print(f"  ratio pandas / lingshu, compute: {b['compute_s'] / a['compute_s']:.1f}x "
               f"(CPU {b['compute_cpu_s'] / a['compute_cpu_s']:.1f}x); "
               f"load + compute: {(b['load_s'] + b['compute_s']) / (a['load_s'] + a['compute_s']):.1f}x; "

@@ -59,7 +59,7 @@ def optional(name: str, script: str, title: str, quick: tuple[str, ...], full: t
         BENCHMARKS.append(Bench(name, script, title, full, quick))
 
 
-optional("congestion", "congestion_vs_pandas.py", "Congestion pack vs pandas", ("--segments", "50", "--days", "3"))
+optional("congestion", "congestion_vs_pandas.py", "Congestion pack vs pandas", ("--segments", "50", "--days", "3", "--rounds", "1"))
 optional("indicator", "indicator_speed.py", "Indicator by town and day over the speed records: materialized vs on the fly",
          ("--segments", "50", "--days", "3", "--repeat", "2"))
 optional("er_quality", "er_quality.py", "Matching quality vs Splink defaults and recordlinkage", ("--scale", "0.05"))
