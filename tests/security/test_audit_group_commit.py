@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from lingshu.security import auditlog
-from lingshu.security.accounts import Accounts, AuthError
+from lingshu.security.accounts import LAST_USED_EVERY, Accounts, AuthError
 from lingshu.security.errors import SecurityError
 from lingshu.security.platform import Security
 from lingshu.state.schema import audit_log
@@ -110,3 +110,28 @@ def test_checked_keys_are_cached_by_digest_and_revocation_is_immediate_here(sec:
         acc.check_key(key)
     with pytest.raises(AuthError, match="revoked"):
         other.check_key(key)
+
+
+def test_cached_key_check_answers_from_memory_or_not_at_all(sec: Security) -> None:
+    acc = sec.accounts
+    acc.add_user("zhao", ["analyst"])
+    key = acc.create_key("zhao")
+    prefix = key.split("_")[1]
+    assert acc.check_key_cached(key) is None  # not checked yet: the store must answer
+    assert acc.check_key(key).username == "zhao"
+    with sec.store.engine.begin() as c:  # the store cannot answer now, memory still can
+        c.execute(sa.text("ALTER TABLE api_keys RENAME TO api_keys_away"))
+    try:
+        principal = acc.check_key_cached(key)
+        assert principal is not None and (principal.username, principal.via, principal.key) == ("zhao", "key", prefix)
+        with pytest.raises(AuthError, match="malformed"):
+            acc.check_key_cached("not-a-key")
+        acc._last_used[prefix] -= LAST_USED_EVERY  # its last-used time is due: a write, so not from memory
+        assert acc.check_key_cached(key) is None
+    finally:
+        with sec.store.engine.begin() as c:
+            c.execute(sa.text("ALTER TABLE api_keys_away RENAME TO api_keys"))
+    acc.revoke_key(prefix)
+    assert acc.check_key_cached(key) is None  # revocation empties the cache; the store says revoked
+    with pytest.raises(AuthError, match="revoked"):
+        acc.check_key(key)

@@ -15,6 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -224,24 +225,53 @@ class Accounts:
             return [dict(r._mapping) for r in c.execute(query)]
 
     def check_key(self, key: str) -> Principal:
-        parts = key.split("_", 2)
-        if len(parts) != 3 or parts[0] != KEY_PREFIX:
-            raise AuthError("malformed API key", hint=f"keys look like {KEY_PREFIX}_xxxxxxxx_...; create one with `lingshu key create`")
-        digest = sm3_hex(key.encode())
+        prefix, digest = self._parse_key(key)
         row = self._keys.get(digest)
         if row is None:
             # The key joined with its owner, read at most every key_ttl seconds per key: every API
             # call passes through here, and the read was a tenth of a request's cost. Revocation,
-            # expiry and disabling are still checked below on every call against this row; a
+            # expiry and disabling are still checked on every call against this row; a
             # revocation made by another process is seen within key_ttl, as grant changes are.
             with self.engine.connect() as c:
                 row = c.execute(sa.select(api_keys, users.c.username, users.c.roles, users.c.department,
                                           users.c.active)
                                 .join(users, users.c.id == api_keys.c.user_id)
-                                .where(api_keys.c.prefix == parts[1])).first()
+                                .where(api_keys.c.prefix == prefix)).first()
             if row is None or not hmac.compare_digest(row.key_hash, digest):
                 raise AuthError("unknown API key", hint="check the key or create a new one")
             self._keys.put(digest, row)
+        principal = self._principal(prefix, row)
+        if self._last_used_due(prefix):
+            with self.engine.begin() as c:
+                c.execute(api_keys.update().where(api_keys.c.prefix == prefix).values(last_used_at=_now()))
+            self._last_used[prefix] = time.monotonic()
+        return principal
+
+    def check_key_cached(self, key: str) -> Principal | None:
+        """``check_key`` from memory alone, or None when the answer needs the store.
+
+        None when the key's row is not cached or its last-used time is due to be written: the
+        caller then runs ``check_key`` where it may wait for the store. A cached key that is
+        revoked, expired or disabled raises here as there.
+        """
+        prefix, digest = self._parse_key(key)
+        row = self._keys.get(digest)
+        if row is None or self._last_used_due(prefix):
+            return None
+        return self._principal(prefix, row)
+
+    @staticmethod
+    def _parse_key(key: str) -> tuple[str, str]:
+        parts = key.split("_", 2)
+        if len(parts) != 3 or parts[0] != KEY_PREFIX:
+            raise AuthError("malformed API key", hint=f"keys look like {KEY_PREFIX}_xxxxxxxx_...; create one with `lingshu key create`")
+        return parts[1], sm3_hex(key.encode())
+
+    def _last_used_due(self, prefix: str) -> bool:
+        return time.monotonic() - self._last_used.get(prefix, -LAST_USED_EVERY) >= LAST_USED_EVERY
+
+    @staticmethod
+    def _principal(prefix: str, row: Any) -> Principal:
         if row.revoked_at is not None:
             raise AuthError("API key revoked", hint="ask for a new key")
         expires = _aware(row.expires_at)
@@ -249,12 +279,7 @@ class Accounts:
             raise AuthError("API key expired", hint="ask for a new key")
         if not row.active:
             raise AuthError("unknown or disabled account", hint="check the user name")
-        now = time.monotonic()
-        if now - self._last_used.get(parts[1], -LAST_USED_EVERY) >= LAST_USED_EVERY:
-            with self.engine.begin() as c:
-                c.execute(api_keys.update().where(api_keys.c.prefix == parts[1]).values(last_used_at=_now()))
-            self._last_used[parts[1]] = now
-        return Principal(row.username, tuple(row.roles.split(",")), row.department, "key", key=parts[1],
+        return Principal(row.username, tuple(row.roles.split(",")), row.department, "key", key=prefix,
                          rate_per_minute=row.rate_per_minute,
                          allowed_ips=tuple(row.allowed_ips.split(",")) if row.allowed_ips else ())
 

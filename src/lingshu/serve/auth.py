@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from lingshu.core.context import Context
 from lingshu.security.accounts import AuthError, Principal
@@ -17,9 +18,14 @@ from lingshu.security.accounts import AuthError, Principal
 SESSION_COOKIE = "lingshu_session"
 
 
-def principal_of(ctx: Context, request: Request) -> Principal:
+def _api_key(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    key = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key")
+    return header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key")
+
+
+def principal_of(ctx: Context, request: Request) -> Principal:
+    """The caller; may read or write the state store (a blocking call: not on the event loop)."""
+    key = _api_key(request)
     if key:
         return ctx.security.accounts.check_key(key)
     token = request.cookies.get(SESSION_COOKIE)
@@ -28,9 +34,19 @@ def principal_of(ctx: Context, request: Request) -> Principal:
     raise AuthError("not signed in", hint="sign in on the console, or send an API key as 'Authorization: Bearer <key>'")
 
 
-def require(ctx: Context) -> Callable[[Request], Principal]:
-    def dependency(request: Request) -> Principal:
-        return principal_of(ctx, request)
+def require(ctx: Context) -> Callable[[Request], Awaitable[Principal]]:
+    async def dependency(request: Request) -> Principal:
+        # An API call's key is nearly always answered from memory (``check_key_cached``), on the
+        # event loop: a sync dependency cost each request a hop to a worker thread and back, a
+        # sixth of the server's CPU per page under load (benchmarks/api_vs_datasette.py). What
+        # needs the store (a key not cached, its last-used write, a console session) still runs
+        # on a worker thread, so the loop never waits for the database.
+        key = _api_key(request)
+        if key:
+            principal = ctx.security.accounts.check_key_cached(key)
+            if principal is not None:
+                return principal
+        return await run_in_threadpool(principal_of, ctx, request)
 
     return dependency
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from lingshu.core.context import Context
 from lingshu.core.errors import LingshuError
@@ -49,22 +51,25 @@ class TokenBuckets:
             return (1 - tokens) / rate
 
 
-def rate_limited(ctx: Context, current: Callable[..., Principal]) -> Callable[..., Principal]:
+def rate_limited(ctx: Context, current: Callable[..., Any]) -> Callable[..., Awaitable[Principal]]:
     buckets: TokenBuckets = getattr(ctx, "_api_buckets", None) or TokenBuckets(
         ctx.workspace.config.api_rate_per_minute)
     ctx._api_buckets = buckets  # type: ignore[attr-defined]  # one bucket set per server
 
-    def dependency(request: Request, principal: Principal = Depends(current)) -> Principal:
+    # Async, like ``require``: the checks are in memory; only a refusal's audit record is written
+    # on a worker thread.
+    async def dependency(request: Request, principal: Principal = Depends(current)) -> Principal:
         address = request.client.host if request.client else None
         if not principal.ip_allowed(address):
-            ctx.security.audit.record(principal.username, "api.ip_denied", request.url.path, outcome="denied",
-                                      key=principal.key, address=address)
+            await run_in_threadpool(ctx.security.audit.record, principal.username, "api.ip_denied", request.url.path,
+                                    outcome="denied", key=principal.key, address=address)
             raise IpNotAllowed(f"此密钥不允许从 {address} 访问 / this key may not be used from {address}",
                                hint="use the key from an allowed address, or ask for the allow-list to be changed")
         who = f"key:{principal.key}" if principal.key else f"{principal.via}:{principal.username}"
         wait = buckets.take(who, principal.rate_per_minute)
         if wait:
-            ctx.security.audit.record(principal.username, "api.rate_limited", request.url.path, outcome="denied")
+            await run_in_threadpool(ctx.security.audit.record, principal.username, "api.rate_limited",
+                                    request.url.path, outcome="denied")
             raise RateLimited(f"请求过于频繁 too many requests; retry in {wait:.1f} s",
                               hint="slow down, or ask for a higher limit")
         return principal
