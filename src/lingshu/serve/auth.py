@@ -37,10 +37,11 @@ def principal_of(ctx: Context, request: Request) -> Principal:
 def require(ctx: Context) -> Callable[[Request], Awaitable[Principal]]:
     async def dependency(request: Request) -> Principal:
         # An API call's key is nearly always answered from memory (``check_key_cached``), on the
-        # event loop: a sync dependency cost each request a hop to a worker thread and back, a
-        # sixth of the server's CPU per page under load (benchmarks/api_vs_datasette.py). What
-        # needs the store (a key not cached, its last-used write, a console session) still runs
-        # on a worker thread, so the loop never waits for the database.
+        # event loop. As sync functions, this and the rate limit each cost a request a hop to a
+        # worker thread and back: a fifth to a third of the server's CPU per page under load
+        # (benchmarks/api_vs_datasette.py, docs/benchmark-notes.md). What needs the store (a key
+        # not cached, its last-used write, a console session) still runs on a worker thread, so
+        # the loop never waits for the database.
         key = _api_key(request)
         if key:
             principal = ctx.security.accounts.check_key_cached(key)
