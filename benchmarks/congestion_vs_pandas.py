@@ -14,19 +14,24 @@ dws/cg_area_15min (the 15-minute x town x road class sums of the 5-minute record
 indicators read) is not needed by the network TPI, but the pack builds it every run, so pandas
 computes the same sums and both sides' sums are compared. Each side computes what the pack
 computes and nothing more: the per-record 5-minute TTI, DTP and grade that the pack no longer
-writes (its 5-minute table was replaced by the area sums) are not computed by pandas either.
-pandas: the same GB/T 33171 steps written the way an analyst would (groupby, merge, np.select,
-vectorized throughout, no Python loops over rows).
+writes (its 5-minute table was replaced by the area sums) are not computed by pandas either, and
+what the pack stores besides the speeds (with each free-flow speed its days observed, first and
+last day, intervals used and averaged; with each 15-minute state its records and probe vehicles)
+pandas computes too, and both sides' are compared. pandas: the same GB/T 33171 steps written the
+way an analyst would (groupby, merge, np.select, vectorized throughout, no Python loops over rows).
 
 Lingshu runs twice: with its tables in memory (as pandas keeps its frames: nothing persisted) and
 on a warehouse file, as the pack writes them (DuckDB compresses and checkpoints each table, which
-costs most in the 5.76M-row 15-minute table). The first ratio compares like with like; the second
-is what a pack run pays on disk.
+costs most in the 5.76M-row 15-minute table). The first is compared with pandas' compute; the
+second with pandas' compute plus writing its tables to Parquet (the free-flow speeds, the
+15-minute states with the pack's columns, the area sums and the network index), the way an
+analyst keeps results: both sides then persist the same tables.
 
 Each side runs in its own subprocess, so its peak memory (ru_maxrss) is its own, ROUNDS times,
 the sides interleaved; the ratio is taken between the runs with the median compute time (runs
 of one side differ by 10-15 % on an idle machine). Prints every run's times and peak and the
-ratio, and exits with an error if the network TPI series or the 15-minute area sums disagree.
+ratio, and exits with an error if the network TPI series, the 15-minute area sums, the free-flow
+bookkeeping or the 15-minute states (rows, records, probe vehicles, rows per grade) disagree.
 The CPU time is split out into its kernel part: pandas allocates a fresh array for every
 intermediate column (4.4 GB at its peak) and each one is page-faulted in again, so its time
 depends on what a page fault costs on the machine (on the virtual machine of 2026-11-28, 11-13 s
@@ -103,8 +108,12 @@ def run_lingshu(folder: Path, warehouse: str = ":memory:") -> dict:
     tpi = engine.query("SELECT ts, tpi FROM ads.cg_network_tpi WHERE area = '全网' ORDER BY ts").to_pandas()
     area = engine.query("SELECT records, samples, free_flow_time_h * 3600 AS free_flow_time_s, "
                         "effective_time_h * 3600 AS effective_time_s, speed_sum_kmh FROM dws.cg_area_15min").to_pandas()
+    ff = engine.query("SELECT days_observed, intervals_used, top_intervals, first_day, last_day "
+                      "FROM dws.cg_free_flow").to_pandas()
+    s15 = engine.query("SELECT samples, records, grade FROM dws.cg_segment_15min").to_pandas()
     return {"load_s": t1 - t0, "compute_s": t2 - t1, "compute_cpu_s": c2 - c1, "kernel_s": k2 - k1, "steps": steps,
-            "tpi": tpi["tpi"].round(2).tolist(), "area": _area_check(area)}
+            "tpi": tpi["tpi"].round(2).tolist(), "area": _area_check(area), "free_flow": _free_flow_check(ff),
+            "segments": _segments_check(s15)}
 
 
 def run_pandas(folder: Path) -> dict:
@@ -123,9 +132,13 @@ def run_pandas(folder: Path) -> dict:
     means = day.groupby([day["segment_id"], slot])["speed_kmh"].mean().rename("m").reset_index()
     means["k"] = means.groupby("segment_id")["m"].rank(method="first", ascending=False)
     means["n"] = means.groupby("segment_id")["m"].transform("size")
-    top = means[means["k"] <= np.ceil(means["n"] / 9)].groupby("segment_id")["m"].mean()
-    ff = segs.set_index("segment_id").join(top.rename("top"))
+    top = means[means["k"] <= np.ceil(means["n"] / 9)].groupby("segment_id")["m"].agg(["mean", "size"])
+    ff = segs.set_index("segment_id").join(top.rename(columns={"mean": "top", "size": "top_intervals"}), how="inner")
     ff["v_f"] = np.minimum(ff["top"], ff["speed_limit_kmh"]).round(3)
+    ff["intervals_used"] = means.groupby("segment_id").size()
+    # the days observed, stored with every free-flow speed (the standard asks for 30)
+    ff = ff.join(speed["ts"].dt.normalize().groupby(speed["segment_id"]).agg(
+        days_observed="nunique", first_day="min", last_day="max"))
     # 5-minute records: travel time t = L / v, free-flow time t_f = L / v_f, effective max(t, t_f)
     d = speed.merge(ff[["v_f", "length_m", "town", "road_class"]], left_on="segment_id", right_index=True)
     d["t"] = d["length_m"] * 3.6 / d["speed_kmh"]
@@ -137,7 +150,8 @@ def run_pandas(folder: Path) -> dict:
         records=("t", "size"), samples=("samples", "sum"), free_flow_time_s=("tf", "sum"),
         effective_time_s=("te", "sum"), speed_sum_kmh=("speed_kmh", "sum")).reset_index()
     # 15-minute segment states
-    s15 = d.groupby(["segment_id", "q"]).agg(t=("t", "mean"), tf=("tf", "first"), length_m=("length_m", "first"),
+    s15 = d.groupby(["segment_id", "q"]).agg(t=("t", "mean"), samples=("samples", "sum"), records=("t", "size"),
+                                             tf=("tf", "first"), length_m=("length_m", "first"),
                                              v_f=("v_f", "first"), town=("town", "first")).reset_index()
     s15["te"] = np.maximum(s15["t"], s15["tf"])
     s15["speed"] = (s15["length_m"] * 3.6 / s15["t"]).round(2)
@@ -155,13 +169,38 @@ def run_pandas(folder: Path) -> dict:
         net["tpi"] = net["dtp"].map(tpi_of).round(2)
         out.append(net)
     t2, c2, k2 = time.perf_counter(), _cpu(), _kernel()
+    # Kept, as the pack keeps its tables: each one to Parquet, the 15-minute states with the
+    # columns the pack writes (dws.cg_segment_15min), so the write compares with lingshu-file.
+    keep = folder / "pandas_out"
+    keep.mkdir(exist_ok=True)
+    ff.reset_index().to_parquet(keep / "free_flow.parquet")
+    s15.rename(columns={"q": "ts", "t": "travel_time_s"})[
+        ["segment_id", "ts", "travel_time_s", "samples", "records", "grade"]].to_parquet(keep / "segment_15min.parquet")
+    area.to_parquet(keep / "area_15min.parquet")
+    network = pd.concat([out[0].reset_index().assign(town="全网"), out[1].reset_index()])
+    network.rename(columns={"town": "area", "q": "ts"}).to_parquet(keep / "network_tpi.parquet")
+    t3, c3 = time.perf_counter(), _cpu()
     return {"load_s": t1 - t0, "compute_s": t2 - t1, "compute_cpu_s": c2 - c1, "kernel_s": k2 - k1,
-            "tpi": out[0]["tpi"].tolist(), "area": _area_check(area)}
+            "write_s": t3 - t2, "write_cpu_s": c3 - c2, "tpi": out[0]["tpi"].tolist(), "area": _area_check(area),
+            "free_flow": _free_flow_check(ff), "segments": _segments_check(s15)}
 
 
 def _area_check(area) -> list[float]:
     """Checksums of the 15-minute area sums, the same on both sides (rounded: summation order)."""
     return [round(float(area[c].sum()), 1) for c in AREA_SUMS] + [len(area)]
+
+
+def _free_flow_check(ff) -> list:
+    """What dws.cg_free_flow stores besides v_f: intervals used, top intervals, days observed."""
+    return [len(ff), int(ff["intervals_used"].sum()), int(ff["top_intervals"].sum()),
+            int(ff["days_observed"].sum()), str(ff["first_day"].min())[:10], str(ff["last_day"].max())[:10]]
+
+
+def _segments_check(s15) -> list:
+    """The 15-minute segment states: rows, records, probe vehicles and the count in each grade."""
+    grades = s15["grade"].value_counts()
+    return [len(s15), int(s15["records"].sum()), int(s15["samples"].sum())] + [
+        [str(g), int(grades[g])] for g in sorted(grades.index)]
 
 
 def _fresh(path: Path) -> str:
@@ -198,6 +237,8 @@ def _run(side: str, folder: Path) -> dict:
     print(f"{side:12s} load {r['load_s']:6.1f} s  compute {r['compute_s']:6.1f} s "
           f"(CPU {r['compute_cpu_s']:6.1f} s, of it kernel {r['kernel_s']:5.1f} s)  "
           f"peak memory {r['peak_mb']:7.0f} MB", flush=True)
+    if "write_s" in r:
+        print(f"               then its tables to Parquet {r['write_s']:6.1f} s", flush=True)
     for step, (wall, cpu) in r.get("steps", {}).items():
         print(f"               {step:22s} {wall:6.1f} s (CPU {cpu:6.1f} s)", flush=True)
     return r
@@ -234,18 +275,25 @@ def main() -> None:
     disagree = []
     print(f"median of {args.rounds} runs per side: " + ", ".join(
         f"{side} {results[side]['compute_s']:.1f} s" for side in SIDES))
-    for side, title in (("lingshu", "lingshu in memory"), ("lingshu-file", "lingshu on a warehouse file")):
+    # In memory against pandas' compute; on a warehouse file (the pack's tables compressed and
+    # checkpointed) against pandas' compute plus writing the same tables to Parquet.
+    for side, title, kept, kept_cpu in (("lingshu", "lingshu in memory", 0.0, 0.0),
+                                        ("lingshu-file", "lingshu on a warehouse file", b["write_s"], b["write_cpu_s"])):
         a = results[side]
         diff = max(abs(x - y) for x, y in zip(a["tpi"], b["tpi"], strict=True))
         sums_agree = _close(a["area"], b["area"])
-        if diff > TPI_TOLERANCE or not sums_agree:
+        states_agree = a["free_flow"] == b["free_flow"] and a["segments"] == b["segments"]
+        if diff > TPI_TOLERANCE or not sums_agree or not states_agree:
             disagree.append(title)
         print(f"{title}: network TPI series of {len(a['tpi'])} intervals, max difference from pandas {diff:.3f}; "
               f"15-minute area sums {'agree' if sums_agree else 'DIFFER'} "
-              f"({a['area'][-1]:,} rows, {' / '.join(AREA_SUMS)})")
-        print(f"  ratio pandas / lingshu, compute: {b['compute_s'] / a['compute_s']:.1f}x "
-              f"(CPU {b['compute_cpu_s'] / a['compute_cpu_s']:.1f}x); "
-              f"load + compute: {(b['load_s'] + b['compute_s']) / (a['load_s'] + a['compute_s']):.1f}x; "
+              f"({a['area'][-1]:,} rows, {' / '.join(AREA_SUMS)}); free-flow days and intervals and "
+              f"15-minute segment states (rows, records, samples, rows per grade) "
+              f"{'agree' if states_agree else 'DIFFER: ' + json.dumps([a['free_flow'], a['segments']])}")
+        spent = b["compute_s"] + kept
+        print(f"  ratio pandas{' (with its Parquet writes)' if kept else ''} / lingshu, compute: "
+              f"{spent / a['compute_s']:.1f}x (CPU {(b['compute_cpu_s'] + kept_cpu) / a['compute_cpu_s']:.1f}x); "
+              f"load + compute: {(b['load_s'] + spent) / (a['load_s'] + a['compute_s']):.1f}x; "
               f"peak memory pandas / lingshu: {b['peak_mb'] / a['peak_mb']:.1f}x")
     print("load average (1, 5, 15 min) at end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     if disagree:
