@@ -1,6 +1,6 @@
 """The congestion pack's computation against a straightforward pandas implementation, same data.
 
-    .venv/bin/python benchmarks/congestion_vs_pandas.py [--segments 2000] [--days 30] [--rounds 3]
+    .venv/bin/python benchmarks/congestion_vs_pandas.py [--segments 2000] [--days 30] [--rounds 6]
 
 Data: SEGMENTS x DAYS x 288 five-minute speeds (2,000 x 30 x 288 = 17.28 million), built in SQL
 (benchmarks/traffic_data.py) and written to Parquet, which both sides read.
@@ -28,19 +28,23 @@ second with pandas' compute plus writing its tables to Parquet (the free-flow sp
 analyst keeps results: both sides then persist the same tables.
 
 Each side runs in its own subprocess, so its peak memory (ru_maxrss) is its own, ROUNDS times,
-the sides interleaved; the ratio is taken between the runs with the median compute time (runs
-of one side differ by 10-15 % on an idle machine). Prints every run's times and peak and the
+the sides interleaved, each round in another of their six orders; the ratio is taken between
+the runs with the median compute time (runs of one side differ by 10-15 % on an idle machine,
+pandas' by up to 40 %: below). Prints every run's times and peak and the
 ratio, and exits with an error if the network TPI series, the 15-minute area sums, the free-flow
 bookkeeping or the 15-minute states (rows, records, probe vehicles, rows per grade) disagree.
 The CPU time is split out into its kernel part: pandas allocates a fresh array for every
-intermediate column (4.4 GB at its peak) and each one is page-faulted in again, so its time
-depends on what a page fault costs on the machine (on the virtual machine of 2026-11-28, 11-13 s
-of pandas' 20-22 CPU s; DuckDB reuses its own buffers). Read the ratio with that line next to it.
+intermediate column (4.5 GB at its peak) and each one is page-faulted in again, so its time
+depends on what a page fault costs on the machine, and on this virtual machine that depends on
+what ran before: pandas took 13-15 s on its own and 18-19 s straight after lingshu-file, 5-6 s
+and 9-10 s of it kernel time (2026-11-28, one side at a time with --child). Hence the rotation.
+DuckDB reuses its own buffers (0.4-0.7 s kernel). Read the ratio with the kernel line next to it.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -253,7 +257,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--segments", type=int, default=2000)
     ap.add_argument("--days", type=int, default=30)
-    ap.add_argument("--rounds", type=int, default=3, help="runs of each side, interleaved; the median is compared")
+    ap.add_argument("--rounds", type=int, default=6,
+                    help="runs of each side, interleaved, one order of the sides per round; the median is compared")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -265,10 +270,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_data(folder, args.segments, args.days)
-        # Sides interleaved round by round, so a change in the machine's load falls on all of them.
+        # Sides interleaved round by round, so a change in the machine's load falls on all of them,
+        # and their order changed: on this virtual machine a side's page faults cost more or less
+        # with what ran just before it (pandas took 13-15 s after itself and 18-19 s straight
+        # after lingshu-file), so the rounds go through every order of the sides in turn.
+        orders = list(itertools.permutations(SIDES))
         for n in range(args.rounds):
-            print(f"round {n + 1} of {args.rounds}", flush=True)
-            for side in SIDES:
+            turn = orders[n % len(orders)]
+            print(f"round {n + 1} of {args.rounds}: {', '.join(turn)}", flush=True)
+            for side in turn:
                 runs[side].append(_run(side, folder))
     results = {side: _median(r) for side, r in runs.items()}
     b = results["pandas"]
