@@ -11,6 +11,7 @@ strict JSON parsers reject).
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import orjson
@@ -24,8 +25,19 @@ def json_bytes(payload: Any) -> bytes:
         return orjson.dumps(payload, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except orjson.JSONEncodeError:
         # orjson refuses integers beyond 64 bits (a HUGEINT sum can hold one); the standard library
-        # writes them exactly.
-        return json.dumps(payload, default=str, ensure_ascii=False).encode()
+        # writes them exactly, but writes NaN for a non-finite float, so those become null first.
+        return json.dumps(_finite(payload), default=str, ensure_ascii=False, allow_nan=False).encode()
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by None, as orjson writes them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def json_response(payload: Any, media_type: str = JSON) -> Response:
