@@ -4,6 +4,7 @@ against its Python reference, with its error measured on held-back days."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,6 +104,41 @@ def test_forecast_agrees_with_python_reference_and_error_is_measured(ctx) -> Non
     assert set(err["horizon_hour"]) == {1, 2, 3, 4} and (err["held_back_days"] >= 1).all()
     # the level adjustment must beat the bare seasonal profile on the held-back days
     assert err["wape_occupancy"].mean() < err["wape_profile_only"].mean()
+
+
+def test_holiday_against_last_years_same_holiday(ctx, synth_world: Path) -> None:
+    """Each 15-minute slot of this year's holiday next to the same slot of the day with the same
+    place in last year's holiday of that name, last year's counts cleaned and drift-corrected."""
+    got = q(ctx, "SELECT * FROM ads.pf_holiday_yoy ORDER BY area_id, ts")
+    hist = pd.read_json(synth_world / "sources" / "http" / "kl_passenger_flow_history.jsonl", lines=True)
+    hist["ts"] = pd.to_datetime(hist["period_start"])
+    hist["day"] = hist["ts"].dt.date
+    # The test world's passenger days start on National Day 2025 (eight days); 2024's had seven.
+    last_days = sorted(hist["day"].unique())
+    assert last_days == [dt.date(2024, 10, d) for d in range(1, 8)]
+    assert set(got["holiday"]) == {"国庆节"} and set(got["holiday_year"]) == {2025}
+    days = got.drop_duplicates("day").sort_values("day")
+    assert days["day"].tolist() == [dt.date(2025, 10, d) for d in range(1, 9)]
+    assert days["holiday_day"].tolist() == list(range(1, 9))
+    assert days["day_last_year"].iloc[:7].tolist() == last_days and pd.isna(days["day_last_year"].iloc[7])
+    assert got.loc[got["holiday_day"] == 8, ["inflow_last_year", "occupancy_last_year"]].isna().all().all()
+    # last year's side against the Python reference of the drift correction
+    ref = []
+    for (area, day), g in hist.sort_values("ts").groupby(["area_id", "day"]):
+        occupancy = passenger.drift_corrected_occupancy(g["inflow"].to_numpy(), g["outflow"].to_numpy())
+        ref += [(area, day, t.hour * 4 + t.minute // 15, i, o) for t, i, o in zip(g["ts"], g["inflow"], occupancy, strict=True)]
+    ref = pd.DataFrame(ref, columns=["area_id", "day_last_year", "slot", "inflow_ref", "occupancy_ref"])
+    paired = got[got["holiday_day"] <= 7].merge(ref, on=["area_id", "day_last_year", "slot"], how="left")
+    assert len(paired) == len(ref) == 8 * 7 * 96
+    assert (paired["inflow_last_year"] == paired["inflow_ref"]).all()
+    assert (paired["occupancy_last_year"] == paired["occupancy_ref"]).all()
+    # this year's side is the pack's own 15-minute table, row for row
+    this = q(ctx, "SELECT area_id, ts, inflow, occupancy FROM dws.pf_area_15min WHERE holiday IS NOT NULL "
+                  "ORDER BY area_id, ts")
+    pd.testing.assert_frame_equal(got[["area_id", "ts", "inflow", "occupancy"]], this, check_dtype=False)
+    # and the big screen's curves read it through the two indicators
+    yoy = ctx.indicators.query(indicator="passenger_flow.holiday_inflow_last_year", grain="day").table.to_pandas()
+    assert yoy["value"].iloc[:7].tolist() == hist.groupby("day")["inflow"].sum().tolist()
 
 
 def test_api_for_emergency_staff_and_dashboards(ctx) -> None:

@@ -44,9 +44,16 @@ def window(cfg: SynthConfig, days: int, lead: int) -> list[dt.date]:
     return [start + dt.timedelta(days=k) for k in range(days)]
 
 
+def passenger_window(cfg: SynthConfig) -> list[dt.date]:
+    """The passenger days: up to 30 days before National Day, but always the holiday itself and the
+    days after it (10 from the anchor on), so a short test world still has a holiday to compare."""
+    days = cfg.n_passenger_days
+    return window(cfg, days, min(30, max(0, days - 10)))
+
+
 def build_calendar(cfg: SynthConfig) -> pd.DataFrame:
     """One row per day of the union of event windows: day type, holiday, weather, event."""
-    days = sorted(set(window(cfg, cfg.n_traffic_days, 10)) | set(window(cfg, cfg.n_passenger_days, 30)))
+    days = sorted(set(window(cfg, cfg.n_traffic_days, 10)) | set(passenger_window(cfg)))
     rng = domain_rng(cfg.seed, "calendar")
     hol = holiday_map()
     n = len(days)
