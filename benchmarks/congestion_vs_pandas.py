@@ -30,15 +30,17 @@ analyst keeps results: both sides then persist the same tables.
 Each side runs in its own subprocess, so its peak memory (ru_maxrss) is its own, ROUNDS times,
 the sides interleaved, each round in another of their six orders; the ratio is taken between
 the runs with the median compute time (runs of one side differ by 10-15 % on an idle machine,
-pandas' by up to half: below). Prints every run's times and peak and the ratio, and exits with an error if the network TPI series, the 15-minute area sums, the free-flow
-bookkeeping or the 15-minute states (rows, records, probe vehicles, rows per grade) disagree.
+pandas' by more: below). Prints every run's times and peak and the ratio, and exits with an
+error if the network TPI series, the 15-minute area sums, the free-flow bookkeeping or the
+15-minute states (rows, records, probe vehicles, rows per grade) disagree.
+
 The CPU time is split out into its kernel part: pandas allocates a fresh array for every
 intermediate column (4.5 GB at its peak) and each one is page-faulted in again, so its time
 depends on what a page fault costs on the machine, and on this virtual machine that depends on
-what ran before: pandas took 12.5-15 s straight after another pandas run and 18-19 s straight
+what ran before: pandas took 13-15 s straight after another pandas run and 18-19 s straight
 after lingshu-file, 5-6.5 s and 9.5-10.5 s of it kernel time (2026-11-28, one side at a time
-with --child). Hence the six orders.
-DuckDB reuses its own buffers (0.4-0.7 s kernel). Read the ratio with the kernel line next to it.
+with --child). Hence the six orders. DuckDB reuses its own buffers (0.4-0.7 s kernel). Read the
+ratio with the kernel line next to it.
 """
 
 from __future__ import annotations
@@ -271,9 +273,8 @@ def main() -> None:
         folder = Path(tmp)
         make_data(folder, args.segments, args.days)
         # Sides interleaved round by round, so a change in the machine's load falls on all of them,
-        # and their order changed: on this virtual machine a side's page faults cost more or less
-        # with what ran just before it (pandas took 13-15 s after itself and 18-19 s straight
-        # after lingshu-file), so the rounds go through every order of the sides in turn.
+        # each round in another order: a side's page faults cost more or less with what ran just
+        # before it (the docstring's figures).
         orders = list(itertools.permutations(SIDES))
         for n in range(args.rounds):
             turn = orders[n % len(orders)]

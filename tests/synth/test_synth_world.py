@@ -222,26 +222,26 @@ def test_passenger_occupancy_never_negative_and_holidays_peak():
     assert origin["visitors"].sum() == flow["inflow"].sum()
 
 
-def test_last_years_same_holiday_is_generated_on_its_own_stream():
+def test_last_years_same_holiday_is_generated():
     import datetime as dt
 
     from lingshu.synth.calendar import build_calendar
     from lingshu.synth.config import SynthConfig
     from lingshu.synth.passenger import GROWTH, build_passenger, build_passenger_last_year, last_year_holidays
 
-    # A holiday's occurrence is a run of named rest days; last year's is the run of that name a year earlier.
+    # Last year's occurrence: the rest days of the same name one holiday year earlier.
     assert last_year_holidays([dt.date(2025, 10, 3), dt.date(2025, 9, 10)]) == [dt.date(2024, 10, d) for d in range(1, 8)]
     assert last_year_holidays([dt.date(2024, 1, 1)]) == [dt.date(2023, 1, 1), dt.date(2023, 1, 2)]
     assert last_year_holidays([dt.date(2025, 9, 10)]) == []
     cfg = SynthConfig(seed=3, passenger_days=40, traffic_days=1)
     geo = build_geography(cfg.seed)
     cal = build_calendar(cfg)
-    history = build_passenger_last_year(cfg, geo, cal)
+    history = build_passenger_last_year(cfg, geo)
     assert sorted(history["period_start"].str[:10].unique()) == [f"2024-10-0{d}" for d in range(1, 8)]
     assert len(history) == 7 * 96 * len(geo.key_areas)
     occupancy = history.groupby("area_id").apply(lambda g: (g["inflow"] - g["outflow"]).cumsum())
     assert (occupancy >= 0).all()
-    # this year's holiday, from the main stream, was about 8 % busier (weather and events vary)
+    # this year's holiday was about 8 % busier, give or take weather and events
     flow, _ = build_passenger(cfg, geo, cal)
     holiday = flow[flow["period_start"].str[:10].between("2025-10-01", "2025-10-07")]
     assert holiday["inflow"].sum() > history["inflow"].sum() * GROWTH * 0.8

@@ -44,6 +44,11 @@ def window(cfg: SynthConfig, days: int, lead: int) -> list[dt.date]:
     return [start + dt.timedelta(days=k) for k in range(days)]
 
 
+def draw_weather(rng: np.random.Generator, n: int) -> np.ndarray:
+    """The weather of ``n`` days, drawn independently with the climate's frequencies."""
+    return np.array(WEATHER)[rng.choice(len(WEATHER), n, p=WEATHER_P)]
+
+
 def passenger_window(cfg: SynthConfig) -> list[dt.date]:
     """The passenger days: up to 30 days before National Day, but always the holiday itself and the
     days after it (10 from the anchor on), so a short test world still has a holiday to compare."""
@@ -57,7 +62,7 @@ def build_calendar(cfg: SynthConfig) -> pd.DataFrame:
     rng = domain_rng(cfg.seed, "calendar")
     hol = holiday_map()
     n = len(days)
-    weather = np.array(WEATHER)[rng.choice(len(WEATHER), n, p=WEATHER_P)]
+    weather = draw_weather(rng, n)
     event = np.full(n, "", dtype=object)
     event_area = np.full(n, "", dtype=object)
     # Roughly one large event every two weeks, on a weekend or holiday.

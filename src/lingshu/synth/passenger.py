@@ -16,7 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from lingshu.synth.calendar import RAIN_FACTOR, WEATHER, WEATHER_P, holiday_map, passenger_window
+from lingshu.synth.calendar import RAIN_FACTOR, draw_weather, holiday_map, passenger_window
 from lingshu.synth.config import SynthConfig
 from lingshu.synth.geo import Geography
 from lingshu.synth.rng import domain_rng
@@ -40,35 +40,29 @@ def build_passenger(cfg: SynthConfig, geo: Geography, calendar: pd.DataFrame) ->
     return _flow_frame(flows), pd.concat(origins, ignore_index=True)
 
 
-def build_passenger_last_year(cfg: SynthConfig, geo: Geography, calendar: pd.DataFrame) -> pd.DataFrame:
+def build_passenger_last_year(cfg: SynthConfig, geo: Geography) -> pd.DataFrame:
     """15-minute counts on the days of last year's occurrence of each holiday in the passenger window."""
     rng = domain_rng(cfg.seed, "passenger_last_year")
     days = last_year_holidays(passenger_window(cfg))
     if not days:
         return _flow_frame([])
-    weather = np.array(WEATHER)[rng.choice(len(WEATHER), len(days), p=WEATHER_P)]
-    cal = pd.DataFrame({"day_type": "节假日", "weather": weather, "event_area_id": ""},
+    cal = pd.DataFrame({"day_type": "节假日", "weather": draw_weather(rng, len(days)), "event_area_id": ""},
                        index=[d.isoformat() for d in days])
     flows = [_area_counts(rng, a, days, cal, level=1 / GROWTH)[0] for _, a in geo.key_areas.iterrows()]
     return _flow_frame(flows)
 
 
-def last_year_holidays(days: list[dt.date]) -> list[dt.date]:
-    """The dates of last year's occurrence of every holiday among ``days`` (same name, one year earlier).
+def holiday_year(day: dt.date) -> int:
+    """The year a holiday's day belongs to: a December rest day is the next year's 元旦."""
+    return day.year + (day.month == 12)
 
-    An occurrence is a run of consecutive rest days with one name; its year is that of its last day
-    (元旦 may start on 30 December)."""
+
+def last_year_holidays(days: list[dt.date]) -> list[dt.date]:
+    """The dates of last year's occurrence of every holiday among ``days``: the same name, one
+    ``holiday_year`` earlier (the rule ads.pf_holiday_yoy pairs them by)."""
     hol = holiday_map()
-    runs: list[list[dt.date]] = []
-    for d in sorted(hol):
-        if runs and hol[runs[-1][-1]] == hol[d] and runs[-1][-1] == d - dt.timedelta(days=1):
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    occurrence = {(hol[run[-1]], run[-1].year): run for run in runs}
-    present = set(days)
-    wanted = {(hol[run[-1]], run[-1].year - 1) for run in runs if present.intersection(run)}
-    return sorted(d for key in wanted for d in occurrence.get(key, []))
+    wanted = {(hol[d], holiday_year(d) - 1) for d in days if d in hol}
+    return sorted(d for d, name in hol.items() if (name, holiday_year(d)) in wanted)
 
 
 def _area_counts(rng: np.random.Generator, a: pd.Series, days: list[dt.date], cal: pd.DataFrame,

@@ -32,7 +32,7 @@ def floating_car(ctx: Context) -> None:
 def passenger_flow(ctx: Context) -> None:
     flow, origin = passenger.build_passenger(ctx.cfg, ctx.world["geo"], ctx.world["calendar"])
     ctx.to_http("kl_passenger_flow", flow, "重点区域 15分钟客流 (进/出)")
-    history = passenger.build_passenger_last_year(ctx.cfg, ctx.world["geo"], ctx.world["calendar"])
+    history = passenger.build_passenger_last_year(ctx.cfg, ctx.world["geo"])
     ctx.to_http("kl_passenger_flow_history", history, "重点区域 15分钟客流 历史库 (上年同一节日)")
     ctx.sink.write(origin, "sources/csv/客流_来源地.csv", "csv_utf8", table="kl_visitor_origin",
                    description="重点区域 每日游客来源地 (手机信令)")
