@@ -48,11 +48,13 @@ class FakeClock:
         self.now += timedelta(**kwargs)
 
 
-def make_ctx(tmp_path: Path, state_url: str | None = None, with_report: bool = False) -> Context:
+def make_ctx(tmp_path: Path, state_url: str | None = None, with_report: bool = False,
+             report_cron: str = "0 2 * * *") -> Context:
     root = tmp_path / "packs"
     write_files(root / "orders", SCHEDULED_ORDERS)
     if with_report:
-        write_files(root / "orders_report", REPORT_PACK)
+        pack = REPORT_PACK["pack.yaml"].replace('"0 2 * * *"', f'"{report_cron}"')
+        write_files(root / "orders_report", {**REPORT_PACK, "pack.yaml": pack})
     ws = init_workspace(tmp_path / "ws", name="ops", state_url=state_url, pack_paths=[str(root)])
     write_files(ws.folder("raw"), {"data/orders.csv": ORDERS_PACK["data/orders.csv"]})
     ws.config.builtin_packs = False

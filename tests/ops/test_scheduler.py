@@ -80,6 +80,22 @@ def test_dependencies_run_first_and_a_failed_upstream_skips_downstream(ops: Ops,
     assert outcomes["orders_report"].status == "skipped" and "did not succeed" in outcomes["orders_report"].detail
 
 
+def test_a_dependent_scheduled_more_often_runs_after_its_upstreams_slot_is_done(tmp_path: Path,
+                                                                              clock: FakeClock) -> None:
+    # orders daily at 02:00, its report every 15 minutes: for the misfire grace after 02:00 every
+    # pass finds the orders slot already done ("taken"), which must not hold the report back.
+    with make_ctx(tmp_path, with_report=True, report_cron="*/15 * * * *") as ctx:
+        approve(ctx, "orders", "orders_report")
+        ops = Ops(ctx, clock=clock, sleep=lambda seconds: None)
+        first = ops.scheduler(with_system_jobs=False).tick()
+        assert [(o.job, o.status) for o in first] == [("orders", "success"), ("orders_report", "success")]
+        clock.advance(minutes=15)
+        later = {o.job: o for o in ops.scheduler(with_system_jobs=False).tick()}
+        assert later["orders"].status == "taken" and later["orders"].slot_status == "success"
+        assert later["orders_report"].status == "success", later["orders_report"].detail
+        assert [r["pack"] for r in ctx.state.list_runs()] == ["orders_report", "orders_report", "orders"]
+
+
 def test_retry_with_backoff_then_success(ops: Ops, ops_ctx: Context, sleeps: list[float]) -> None:
     approve(ops_ctx, "orders", "orders_report")
     csv = raw_csv(ops_ctx)

@@ -44,6 +44,16 @@ class JobOutcome:
     attempts: int = 0
     run_id: int | None = None
     detail: str | None = None
+    slot_status: str | None = None  # when taken: how the slot's own run stands (running, success...)
+
+    @property
+    def done(self) -> bool:
+        """Its run for this slot succeeded: in this pass, or earlier (by this or another scheduler).
+
+        A pack scheduled less often than its dependents (a daily archive under a 15-minute index)
+        is "taken" in every pass of its misfire grace after its run; that must not hold them back.
+        """
+        return self.status == "success" or (self.status == "taken" and self.slot_status == "success")
 
 
 def default_owner() -> str:
@@ -142,8 +152,9 @@ class Scheduler:
         job_id = self.locks.acquire(pack_id, slot, as_utc(fire), kind, retake=retake)
         if job_id is None:
             existing = self.locks.get(pack_id, slot)
-            status = existing["status"] if existing else "taken"
-            return JobOutcome(pack_id, slot, kind, "taken", detail=f"already {status} by {existing and existing['owner']}")
+            status = existing["status"] if existing else None
+            return JobOutcome(pack_id, slot, kind, "taken", slot_status=status,
+                              detail=f"already {status or 'taken'} by {existing and existing['owner']}")
         pack = self.ctx.catalog.get(pack_id)
         reason = self._blocked(pack, finished or {})
         if reason:
@@ -158,7 +169,7 @@ class Scheduler:
         if status != "approved":
             # Only reviewed, unchanged packs go live (安全审核): an edit after approval stops it too.
             return f"not approved ({status}): request a review with `lingshu approve request {pack.id}`"
-        failed = [d for d in pack.spec.depends_on if d in finished and finished[d].status != "success"]
+        failed = [d for d in pack.spec.depends_on if d in finished and not finished[d].done]
         if failed:
             return f"upstream pack(s) did not succeed in this pass: {', '.join(failed)}"
         return None
