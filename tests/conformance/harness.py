@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 
 from conformance.compare import differences
+from lingshu.connectors.base import RAW
 from lingshu.core.context import Context
 from lingshu.core.runner import run_pack
 from lingshu.core.workspace import Workspace
@@ -63,16 +64,35 @@ def run_group(ws: Workspace, group: Group, engine: str) -> Outcome:
                     out.failures.append(f"{pack}/{step.table}: {step.error}")
                 for r in step.quality.results if step.quality else ():
                     out.quality[(step.table, r.rule_id)] = (r.status, r.failed, r.checked)
+            sealed = _sealed_columns(ctx.catalog.get(pack).spec)
             for table in ctx.catalog.get(pack).produces():
                 layer, name = table.split(".")
                 if ctx.engine.table_exists(layer, name):
-                    out.tables[table] = ctx.engine.query(f'SELECT * FROM "{layer}"."{name}"')
+                    out.tables[table] = _opened(ctx, table, ctx.engine.query(f'SELECT * FROM "{layer}"."{name}"'),
+                                                sealed.get(table, []))
                     out.pack_of[table] = pack
                 if ctx.engine.table_exists("quarantine", name):
-                    out.tables[f"quarantine.{name}"] = ctx.engine.query(
-                        f'SELECT * EXCLUDE (_run_id) FROM "quarantine"."{name}"')
+                    out.tables[f"quarantine.{name}"] = _opened(ctx, f"quarantine.{name}", ctx.engine.query(
+                        f'SELECT * EXCLUDE (_run_id) FROM "quarantine"."{name}"'), [*sealed.get(table, []), RAW])
                     out.pack_of[f"quarantine.{name}"] = pack
     return out
+
+
+def _sealed_columns(spec: Any) -> dict[str, list[str]]:
+    """Table -> its sealed columns, as the pack declares them (sources and models)."""
+    out = {s.target: [c.name for c in s.columns if c.encrypt] for s in spec.sources}
+    out.update({m.name: [c.name for c in m.columns if c.encrypt] for m in spec.models})
+    return out
+
+
+def _opened(ctx: Context, table: str, data: pa.Table, sealed: list[str]) -> pa.Table:
+    """``data`` with its sealed columns decrypted. SM4-GCM draws a fresh nonce for every value, so
+    two runs never store the same ciphertext; what they sealed must be the same plaintext."""
+    for name in sealed:
+        if name in data.column_names:
+            clear = ctx.vault.cipher(table, name).decrypt(data.column(name).combine_chunks())
+            data = data.set_column(data.column_names.index(name), name, clear)
+    return data
 
 
 def capabilities(engine: str) -> Any:

@@ -119,3 +119,38 @@ def test_rerun_is_a_no_op_and_a_new_batch_only_adds(ctx):
     repeat_master = ctx.engine.scalar("SELECT master_id FROM dwd.lp_enterprise_xref WHERE record_id = 'SWNEW0001'")
     known_master = ctx.engine.scalar(f"SELECT master_id FROM dwd.lp_enterprise_xref WHERE record_id = '{known['record_id']}'")
     assert repeat_master == known_master
+
+
+def test_id_numbers_are_sealed_in_every_table(ctx):
+    """No table holds an ID number in clear, in any of its delivered or normalized forms: ODS keeps
+    SM4 ciphertext (which decrypts back to what was delivered), the records and golden records keep
+    join tokens, and the checks were taken from the plaintext at ingest."""
+    from lingshu.govern.er import evaluate
+
+    delivered = evaluate.synth_inputs(ctx.world, "person")
+    ctx.engine.con.register("delivered_ids", delivered.select(["id_no"]))
+    ids = ctx.engine.query("""SELECT DISTINCT v FROM (SELECT trim(id_no) AS v FROM delivered_ids
+        UNION ALL SELECT id_normalize(id_no) FROM delivered_ids) WHERE v IS NOT NULL AND length(v) >= 15""")
+    assert ids.num_rows > 1000
+    ctx.engine.con.register("clear_ids", ids)
+    columns = ctx.engine.query("""SELECT table_schema, table_name, column_name FROM information_schema.columns
+        WHERE data_type = 'VARCHAR' AND table_schema NOT IN ('main', 'information_schema')""").to_pylist()
+    assert len(columns) > 100
+    leaks = {f"{c['table_schema']}.{c['table_name']}.{c['column_name']}": n for c in columns
+             if (n := ctx.engine.scalar(f'SELECT count(*) FROM "{c["table_schema"]}"."{c["table_name"]}" AS t '
+                                        f'JOIN clear_ids AS i ON t."{c["column_name"]}" = i.v'))}
+    assert leaks == {}
+    # The sealed column comes back by key (for callers holding decrypt), and the tokens match across sources.
+    sealed = ctx.engine.query("SELECT record_id, id_number FROM ods.np_ga_population ORDER BY record_id LIMIT 50")
+    clear = ctx.vault.cipher("ods.np_ga_population", "id_number").decrypt(sealed["id_number"]).to_pylist()
+    by_record = {r["record_id"]: r["id_no"] for r in delivered.to_pylist() if r["source"] == "ga_population"}
+    assert clear == [by_record[r] for r in sealed["record_id"].to_pylist()]
+    # The talent library publishes each person's ID re-sealed for itself: the ID of the record its
+    # golden token came from, opened with the library's own key and binding.
+    library = ctx.engine.query("SELECT id_token_src, id_number FROM ads.tl_talent_library ORDER BY master_id LIMIT 50")
+    opened = ctx.vault.cipher("ads.tl_talent_library", "id_number").decrypt(library["id_number"]).to_pylist()
+    talent = {f"rc_talent:{r['record_id']}": r["id_no"] for r in delivered.to_pylist() if r["source"] == "rc_talent"}
+    assert opened == [talent[k] for k in library["id_token_src"].to_pylist()] and len(opened) == 50
+    shared = ctx.engine.scalar("""SELECT count(*) FROM dwd.tl_talent_golden t
+        JOIN dwd.np_person_golden p ON p.id_token = t.id_token""")
+    assert shared > 0  # talents are residents too: the same person, the same token, in both libraries

@@ -46,7 +46,11 @@ sources:
 models:
   - name: dwd.person_facts
     unique_key: [person_id]
-apis: [ods.persons]
+  - name: ads.person_card
+    unique_key: [person_id]
+    columns:
+      - {name: id_number, encrypt: true, sealed_from: ods.persons.id_number, personal: true, mask: id, classification: 敏感}
+apis: [ods.persons, ads.person_card]
 """
 
 
@@ -65,6 +69,7 @@ def ctx(tmp_path: Path):
         "pack.yaml": PACK,
         "data/persons.csv": csv_text(rows),
         "models/dwd/person_facts.sql": "SELECT person_id, id_number_token, id_valid, birth_date, town FROM ods.persons",
+        "models/ads/person_card.sql": "SELECT person_id, id_number, id_number_token, town FROM ods.persons",
     }).parent
     ws = init_workspace(tmp_path / "ws", pack_paths=[str(packs)])
     ws.config.builtin_packs = False
@@ -121,22 +126,28 @@ def test_tokens_and_derived_facts_work_without_plaintext(ctx) -> None:
     assert all(s != r["id_number"] for s, r in zip(stored, rows, strict=False))
 
 
-def test_api_decrypts_for_grant_holders_and_masks_for_others(ctx) -> None:
-    context, rows = ctx
-    context.run("persons")
+def _readers(context: Context, dataset: str):
+    """Rows of ``dataset`` through the API as a clerk (read) or an investigator (read + decrypt)."""
     acc, grants = context.security.accounts, context.security.grants
     acc.add_user("clerk", ["analyst"])
     acc.add_user("investigator", ["analyst"])
-    grants.add("user:clerk", "dataset:ods.persons", ["read"])
-    grants.add("user:investigator", "dataset:ods.persons", ["read", "decrypt"])
+    grants.add("user:clerk", f"dataset:{dataset}", ["read"])
+    grants.add("user:investigator", f"dataset:{dataset}", ["read", "decrypt"])
     client = TestClient(create_app(context))
 
     def fetch(user: str) -> list[dict]:
         key = acc.create_key(user)
-        body = client.get("/api/v1/datasets/ods.persons/rows", params={"order": "person_id"},
+        body = client.get(f"/api/v1/datasets/{dataset}/rows", params={"order": "person_id"},
                           headers={"Authorization": f"Bearer {key}"}).json()
         return body["rows"]
 
+    return fetch
+
+
+def test_api_decrypts_for_grant_holders_and_masks_for_others(ctx) -> None:
+    context, rows = ctx
+    context.run("persons")
+    fetch = _readers(context, "ods.persons")
     clear = fetch("investigator")
     assert [r["id_number"] for r in clear] == [r["id_number"] for r in rows]
     assert [r["name"] for r in clear] == NAMES
@@ -188,3 +199,37 @@ def test_cli_rotation_of_data_key_and_master_key_keeps_values_readable(ctx, caps
         assert plain == [r["id_number"] for r in rows]
         actions = [r["action"] for r in again.security.audit.list(10)]
         assert "key.rotate" in actions and "key.rewrap" in actions
+
+
+def test_a_model_reseals_a_sealed_column_under_its_own_table(ctx) -> None:
+    from lingshu.security.errors import SecurityError
+
+    context, rows = ctx
+    assert context.run("persons").status == "success"
+    card = context.engine.query("SELECT * FROM ads.person_card ORDER BY person_id")
+    source = context.engine.query("SELECT id_number FROM ods.persons ORDER BY person_id").column(0)
+    # Ciphertext of its own binding: not the source's, opened only with the card's key and binding.
+    assert all(a != b for a, b in zip(card["id_number"].to_pylist(), source.to_pylist(), strict=True))
+    clear = context.vault.cipher("ads.person_card", "id_number").decrypt(card["id_number"]).to_pylist()
+    assert clear == [r["id_number"] for r in rows]
+    with pytest.raises(SecurityError):
+        context.vault.cipher("ods.persons", "id_number").decrypt(card["id_number"])
+    # No token of ciphertext is added; the source's token is the join key.
+    assert "id_number_token" in card.column_names and card.column_names.count("id_number_token") == 1
+    assert card["id_number_token"].to_pylist() == context.engine.query(
+        "SELECT id_number_token FROM ods.persons ORDER BY person_id").column(0).to_pylist()
+    # Published, it reads like any sealed column: clear by grant, masked otherwise.
+    fetch = _readers(context, "ads.person_card")
+    assert [r["id_number"] for r in fetch("investigator")] == [r["id_number"] for r in rows]
+    assert fetch("clerk")[0]["id_number"] == rows[0]["id_number"][:3] + "*" * 11 + rows[0]["id_number"][-4:]
+
+
+def test_sealed_from_needs_encrypt_and_a_column_name() -> None:
+    from pydantic import ValidationError
+
+    from lingshu.pack.spec import ColumnSpec
+
+    with pytest.raises(ValidationError, match="add encrypt: true"):
+        ColumnSpec(name="id_number", sealed_from="ods.persons.id_number")
+    with pytest.raises(ValidationError, match="layer.table.column"):
+        ColumnSpec(name="id_number", encrypt=True, sealed_from="ods.persons")

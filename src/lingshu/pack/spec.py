@@ -56,12 +56,26 @@ class ColumnSpec(Strict):
     token: str | None = Field(None, description="normaliser of the join token: text, id_number, uscc, phone, name, email")
     derive: dict[str, str] = Field(default_factory=dict, description=(
         "sources only: columns computed from the plaintext before it is sealed, name -> SQL expression"))
+    sealed_from: str | None = Field(None, description=(
+        "models only, with encrypt: the column selects ciphertext of this sealed column (layer.table.column), "
+        "which is re-sealed under this table's key and binding without plaintext ever reaching SQL"))
 
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
         if not IDENT.match(v):
             raise ValueError("column names are lower_snake_case ASCII; put the Chinese name in 'title'")
+        return v
+
+    @field_validator("sealed_from")
+    @classmethod
+    def _sealed_from(cls, v: str | None, info: Any) -> str | None:
+        if v is None:
+            return v
+        if not info.data.get("encrypt"):
+            raise ValueError("sealed_from re-seals ciphertext: add encrypt: true to the column")
+        if len(v.split(".")) != 3:
+            raise ValueError(f"sealed_from {v!r} names a sealed column as layer.table.column, e.g. ods.persons.id_number")
         return v
 
 

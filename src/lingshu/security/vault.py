@@ -6,6 +6,8 @@ kept in ``secrets/keyring.json``. Pipelines call ``lingshu_encrypt(value, datase
 ``lingshu_token(value, kind)`` in SQL, so a plaintext value of an encrypted column is never
 written to a warehouse table. There is no decryption function in SQL: plaintext is read only by
 the dataset service for callers with a ``decrypt`` grant, or by ``lingshu decrypt`` (audited).
+A model that publishes a sealed value under its own table (``sealed_from:`` on a column) calls
+``lingshu_reseal``, which opens and seals again inside the function and returns ciphertext only.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Vault:
     def register_sql(self, engine: Engine) -> None:
         engine.register_function("lingshu_encrypt", self._encrypt_udf, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR")
         engine.register_function("lingshu_token", self._token_udf, ["VARCHAR", "VARCHAR"], "VARCHAR")
+        engine.register_function("lingshu_reseal", self._reseal_udf, ["VARCHAR"] * 5, "VARCHAR")
 
     # Arrow UDFs: the dataset/column/kind arguments are constant per call site in practice, but
     # each distinct triple is handled so the function is correct for any input.
@@ -82,6 +85,13 @@ class Vault:
 
     def _token_udf(self, values: pa.Array, kinds: pa.Array) -> pa.Array:
         return _by_group(values, [kinds], lambda v, k: self.tokenizer.token(v, k or "text"))
+
+    def _reseal_udf(self, values: pa.Array, from_datasets: pa.Array, from_columns: pa.Array,
+                    datasets: pa.Array, columns: pa.Array) -> pa.Array:
+        # The plaintext lives only between these two calls: the ciphertext of one binding
+        # (table, column) in, the ciphertext of another out.
+        return _by_group(values, [from_datasets, from_columns, datasets, columns],
+                         lambda v, fd, fc, d, c: self.cipher(d, c).encrypt(self.cipher(fd, fc).decrypt(v)))
 
 
 def _by_group(values: pa.Array, keys: list[pa.Array], fn: Callable[..., pa.Array]) -> pa.Array:
@@ -110,18 +120,33 @@ def _literal(text: str) -> str:
 
 
 def seal_sql(select_sql: str, dataset: str, columns: list[Any]) -> str:
-    """Wrap a SELECT so each column marked ``encrypt`` leaves as ciphertext plus a join token."""
+    """Wrap a SELECT so each column marked ``encrypt`` leaves as ciphertext plus a join token.
+
+    A column with ``sealed_from`` already holds ciphertext of that column: it is re-sealed under
+    ``dataset`` and gets no token (a token of ciphertext would join nothing; the source's own
+    token or a derived one is the join key).
+    """
     sealed = [c for c in columns if getattr(c, "encrypt", False)]
     if not sealed:
         return select_sql
-    replace = ", ".join(
-        f"lingshu_encrypt(CAST({_quote(c.name)} AS VARCHAR), {_literal(dataset)}, {_literal(c.name)}) AS {_quote(c.name)}"
-        for c in sealed)
-    tokens = ", ".join(
-        f"lingshu_token(CAST({_quote(c.name)} AS VARCHAR), {_literal(c.token or 'text')}) "
+    # EXCLUDE and re-add rather than REPLACE: Spark SQL has the first (as EXCEPT), not the second.
+    # The sealed columns come last; tables are written and appended by name, never by position.
+    names = ", ".join(_quote(c.name) for c in sealed)
+    sealed_values = ", ".join(f"{_seal(c, dataset)} AS {_quote(c.name)}" for c in sealed)
+    tokens = "".join(
+        f", lingshu_token(CAST({_quote(c.name)} AS VARCHAR), {_literal(c.token or 'text')}) "
         f"AS {_quote(c.name + TOKEN_SUFFIX)}"
-        for c in sealed)
-    return f"SELECT * REPLACE ({replace}), {tokens} FROM ({select_sql})"
+        for c in sealed if not getattr(c, "sealed_from", None))
+    return f"SELECT * EXCLUDE ({names}), {sealed_values}{tokens} FROM ({select_sql})"
+
+
+def _seal(column: Any, dataset: str) -> str:
+    value, to = f"CAST({_quote(column.name)} AS VARCHAR)", f"{_literal(dataset)}, {_literal(column.name)}"
+    origin = getattr(column, "sealed_from", None)
+    if origin:
+        table, name = origin.rsplit(".", 1)
+        return f"lingshu_reseal({value}, {_literal(table)}, {_literal(name)}, {to})"
+    return f"lingshu_encrypt({value}, {to})"
 
 
 def encrypted_columns(columns: list[Any]) -> set[str]:

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     engine = DuckDBEngine(":memory:", extensions=())
     register_sql(engine)
     engine.con.register("er_input", inputs)
-    records = standardized(engine, "er_input", args.kind).drop_columns(["row_hash"])
+    records = standardized(engine, evaluate.kind_inputs("er_input", args.kind), args.kind).drop_columns(["row_hash"])
     model = train.train(records, args.kind, seed=args.seed)
     path = train.save_model(model, args.out)
     print(f"{path}: {args.kind} model version {model.version}, trained on {records.num_rows} records")

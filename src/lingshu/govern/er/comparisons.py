@@ -69,6 +69,19 @@ def id_number() -> Any:
     ])
 
 
+@COMPARISONS.register("id_token")
+def id_token() -> Any:
+    """身份证号（加密）: same token / same first 17 (the check character differs) / same region and
+    birth digits (a sequence digit differs). Tokens hide the digits, so one edit cannot be seen."""
+    return _custom("id_token", "身份证号令牌 ID number token", [
+        _null("id_norm"),
+        _level("id_norm_l = id_norm_r", "令牌一致 same token"),
+        _level("id17_l = id17_r", "前17位一致 same first 17"),
+        _level("id14_l = id14_r", "地区与出生日期一致 same region and birth digits"),
+        _else(),
+    ])
+
+
 @COMPARISONS.register("birth_region")
 def birth_region() -> Any:
     """出生日期与地区: same birth date and region code / same birth date / same year and month."""

@@ -37,7 +37,22 @@ ENTERPRISE_SOURCES = {
         "登记日期" AS established, NULL::DATE AS updated_at
         FROM f_sw_taxpayer""",
 }
-SOURCES = {"person": PERSON_SOURCES, "enterprise": ENTERPRISE_SOURCES}
+SOURCES = {"person": PERSON_SOURCES, "person_sealed": PERSON_SOURCES, "enterprise": ENTERPRISE_SOURCES}
+# The sealed person kind's inputs from the delivered ID, as a source's `derive:` makes them before
+# sealing (packs/talent/*/pack.yaml). Training and scoring need only which IDs are equal, so a
+# SHA-256 stands in for the HMAC-SM3 join token, whose key is a workspace's own.
+SEALED_INPUTS = {"person_sealed": """SELECT * EXCLUDE (id_no),
+    sha256(id_normalize(CAST(id_no AS VARCHAR))) AS id_token,
+    sha256(substr(id_normalize(CAST(id_no AS VARCHAR)), 1, 17)) AS id17_token,
+    substr(id_normalize(CAST(id_no AS VARCHAR)), 1, 14) AS id14
+    FROM {relation}"""}
+
+
+def kind_inputs(relation: str, kind: str) -> str:
+    """The relation to standardize for ``kind``: ``relation`` itself, or its sealed stand-in
+    (needs the govern SQL functions on the engine that runs it)."""
+    sql = SEALED_INPUTS.get(kind)
+    return f"({sql.format(relation=relation)})" if sql else relation
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -78,7 +93,7 @@ def _sqlite_table(path: Path, table: str) -> pa.Table:
 
 def truth(root: Path, kind: str) -> pa.Table:
     """record_key -> true entity id for the kind's records."""
-    entity = {"person": "person", "enterprise": "enterprise"}[kind]
+    entity = {"person": "person", "person_sealed": "person", "enterprise": "enterprise"}[kind]
     con = _connect()
     return con.execute(f"""SELECT source || ':' || record_id AS record_key, entity_id
         FROM read_parquet('{(Path(root) / 'ground_truth/entity_map.parquet').as_posix()}')

@@ -14,6 +14,15 @@ from lingshu.core.registry import Registry
 
 UNIQUE_ID = "record_key"  # source || ':' || record_id: unique across sources
 
+# A person's name and phone keys, shared by the clear and the sealed person kinds.
+_PERSON_NAME_PHONE = """
+    nullif(person_name_clean(CAST(name AS VARCHAR)), '') AS name_clean,
+    nullif(name_pinyin(CAST(name AS VARCHAR)), '') AS name_py,
+    nullif(name_pinyin_plain(CAST(name AS VARCHAR)), '') AS name_py_plain,
+    nullif(surname_pinyin(CAST(name AS VARCHAR)), '') AS surname_py,
+    nullif(name_key(CAST(name AS VARCHAR)), '') AS name_key,
+    phone_normalize(CAST(phone AS VARCHAR)) AS phone_norm"""
+
 # Address components shared by both kinds: one parse, three keys of decreasing precision.
 _ADDRESS = """
     a.standard AS addr_std,
@@ -50,14 +59,28 @@ KINDS.add("person", EntityKind(
     substr(id_normalize(CAST(id_no AS VARCHAR)), 1, 6) AS region,
     -- birth date from the ID first (it is check-summed), the declared date otherwise
     coalesce(id_birth_date_raw(id_normalize(CAST(id_no AS VARCHAR))),
-             parse_cn_date(CAST(birth_date AS VARCHAR))) AS dob,
-    nullif(person_name_clean(CAST(name AS VARCHAR)), '') AS name_clean,
-    nullif(name_pinyin(CAST(name AS VARCHAR)), '') AS name_py,
-    nullif(name_pinyin_plain(CAST(name AS VARCHAR)), '') AS name_py_plain,
-    nullif(surname_pinyin(CAST(name AS VARCHAR)), '') AS surname_py,
-    nullif(name_key(CAST(name AS VARCHAR)), '') AS name_key,
-    phone_normalize(CAST(phone AS VARCHAR)) AS phone_norm""",
+             parse_cn_date(CAST(birth_date AS VARCHAR))) AS dob,""" + _PERSON_NAME_PHONE,
     comparisons=("id_number", "birth_region", "person_name", "phone", "address"),
+    blocking="person",
+    deterministic=("id_norm",),
+))
+
+# The same person with the ID number sealed (SM4 in the warehouse): what the source's `derive:`
+# took from the plaintext before sealing stands in for it. ``id_token`` and ``id17_token`` are
+# join tokens (HMAC-SM3) of the normalized ID and of its first 17 characters; ``id14`` is the
+# region code and birth date (positions 1-14) in clear, the facts the clear kind reads from the ID
+# anyway. So blocking and the prior are the clear kind's, under the same column names; only the ID
+# comparison differs (comparisons.id_token: a typo can no longer be told from another number).
+KINDS.add("person_sealed", EntityKind(
+    name="person_sealed", title="自然人（身份证号加密）natural person, sealed ID",
+    inputs=("name", "id_token", "id17_token", "id14", "birth_date", "sex", "phone", "address"),
+    std_select="""
+    CAST(id_token AS VARCHAR) AS id_norm,
+    CAST(id17_token AS VARCHAR) AS id17,
+    substr(CAST(id14 AS VARCHAR), 1, 6) AS region,
+    coalesce(id_birth_date_raw(CAST(id14 AS VARCHAR)), parse_cn_date(CAST(birth_date AS VARCHAR))) AS dob,"""
+    + _PERSON_NAME_PHONE,
+    comparisons=("id_token", "birth_region", "person_name", "phone", "address"),
     blocking="person",
     deterministic=("id_norm",),
 ))

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 class GoldenOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["person", "enterprise"]
+    kind: Literal["person", "person_sealed", "enterprise"]
     model: str = Field(description="model JSON, relative to the pack folder")
     threshold: float = Field(0.95, gt=0, le=1)
     review_low: float = Field(0.5, gt=0, le=1)

@@ -1,9 +1,15 @@
--- 人才记录: education and title mapped to the code tables; person input columns for entity resolution.
+-- 人才记录: education and title mapped to the code tables; sealed person input columns for entity
+-- resolution (the ID number stays sealed in ODS; tokens and checks were taken at ingest, pack.yaml).
 SELECT
     'rc_talent' AS source,
     t.record_id,
     trim(t.name) AS name,
-    coalesce(id_normalize(t.id_number), t.id_number) AS id_no,
+    t.id_number_token,  -- the platform's token of the ID as delivered: NULL only when none was given
+    t.id_token,
+    t.id17_token,
+    t.id14,
+    t.id_valid,
+    t.id_birth,
     CAST(NULL AS DATE) AS birth_date,
     t.sex,
     CAST(NULL AS VARCHAR) AS phone,
