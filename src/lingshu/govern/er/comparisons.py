@@ -71,13 +71,14 @@ def id_number() -> Any:
 
 @COMPARISONS.register("id_token")
 def id_token() -> Any:
-    """身份证号（加密）: same token / same first 17 (the check character differs) / same region and
-    birth digits (a sequence digit differs). Tokens hide the digits, so one edit cannot be seen."""
+    """身份证号（加密）: same token / same first 17 (the check character differs). Tokens hide the
+    digits, so one edit elsewhere cannot be seen. A level for the same region and birth digits
+    (id14) was tried and left out: on the er_quality world it linked 12 pairs of different people
+    (precision 0.9981) and found no true pair the other comparisons missed (recall 0.9940 either way)."""
     return _custom("id_token", "身份证号令牌 ID number token", [
         _null("id_norm"),
         _level("id_norm_l = id_norm_r", "令牌一致 same token"),
         _level("id17_l = id17_r", "前17位一致 same first 17"),
-        _level("id14_l = id14_r", "地区与出生日期一致 same region and birth digits"),
         _else(),
     ])
 

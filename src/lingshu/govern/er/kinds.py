@@ -69,8 +69,9 @@ KINDS.add("person", EntityKind(
 # took from the plaintext before sealing stands in for it. ``id_token`` and ``id17_token`` are
 # join tokens (HMAC-SM3) of the normalized ID and of its first 17 characters; ``id14`` is the
 # region code and birth date (positions 1-14) in clear, the facts the clear kind reads from the ID
-# anyway. So blocking and the prior are the clear kind's, under the same column names; only the ID
-# comparison differs (comparisons.id_token: a typo can no longer be told from another number).
+# anyway (the region and the birth date come from it). So blocking and the prior are the clear kind's,
+# under the same column names; only the ID comparison differs (comparisons.id_token: a typo can no
+# longer be told from another number).
 KINDS.add("person_sealed", EntityKind(
     name="person_sealed", title="自然人（身份证号加密）natural person, sealed ID",
     inputs=("name", "id_token", "id17_token", "id14", "birth_date", "sex", "phone", "address"),
