@@ -89,7 +89,8 @@ def make_data(folder: Path, segments: int, days: int) -> None:
           f"{segments:,} segments, {days} days", flush=True)
 
 
-def run_lingshu(folder: Path, warehouse: str = ":memory:") -> dict:
+def open_lingshu(warehouse: str = ":memory:"):
+    """A DuckDB engine with the pack's SQL functions and its schemas."""
     from lingshu.analysis.sql import register_sql
     from lingshu.engines import open_engine
     from lingshu.govern.sql import register_sql as register_govern
@@ -99,9 +100,19 @@ def run_lingshu(folder: Path, warehouse: str = ":memory:") -> dict:
     register_sql(engine)
     for schema in ("dwd", "dws", "ads"):
         engine.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    t0 = time.perf_counter()
+    return engine
+
+
+def load_lingshu(engine, folder: Path) -> None:
+    """The benchmark's speeds and segments, as the pack's dwd tables."""
     engine.execute(f"CREATE TABLE dwd.cg_speed AS SELECT * FROM '{folder / 'speed.parquet'}'")
     engine.execute(f"CREATE TABLE dwd.road_segment AS SELECT * FROM '{folder / 'segments.parquet'}'")
+
+
+def run_lingshu(folder: Path, warehouse: str = ":memory:") -> dict:
+    engine = open_lingshu(warehouse)
+    t0 = time.perf_counter()
+    load_lingshu(engine, folder)
     t1, c1, k1 = time.perf_counter(), _cpu(), _kernel()
     steps = {}
     for step in STEPS:

@@ -60,6 +60,8 @@ def optional(name: str, script: str, title: str, quick: tuple[str, ...], full: t
 
 
 optional("congestion", "congestion_vs_pandas.py", "Congestion pack vs pandas", ("--segments", "50", "--days", "3", "--rounds", "1"))
+optional("congestion_profile", "congestion_profile.py", "Congestion pack: where the 15-minute model's time goes on a file",
+         ("--segments", "50", "--days", "3", "--repeat", "1"))
 optional("indicator", "indicator_speed.py", "Indicator by town and day over the speed records: materialized vs on the fly",
          ("--segments", "50", "--days", "3", "--repeat", "2"))
 optional("er_quality", "er_quality.py", "Matching quality vs Splink defaults and recordlinkage", ("--scale", "0.05"))

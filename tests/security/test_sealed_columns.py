@@ -215,7 +215,7 @@ def test_a_model_reseals_a_sealed_column_under_its_own_table(ctx) -> None:
     with pytest.raises(SecurityError):
         context.vault.cipher("ods.persons", "id_number").decrypt(card["id_number"])
     # No token of ciphertext is added; the source's token is the join key.
-    assert "id_number_token" in card.column_names and card.column_names.count("id_number_token") == 1
+    assert card.column_names == ["person_id", "id_number_token", "town", "id_number"]
     assert card["id_number_token"].to_pylist() == context.engine.query(
         "SELECT id_number_token FROM ods.persons ORDER BY person_id").column(0).to_pylist()
     # Published, it reads like any sealed column: clear by grant, masked otherwise.
@@ -233,3 +233,19 @@ def test_sealed_from_needs_encrypt_and_a_column_name() -> None:
         ColumnSpec(name="id_number", sealed_from="ods.persons.id_number")
     with pytest.raises(ValidationError, match="layer.table.column"):
         ColumnSpec(name="id_number", encrypt=True, sealed_from="ods.persons")
+
+
+def test_sealed_from_a_table_with_nothing_sealed_fails_clearly(ctx) -> None:
+    context, _ = ctx
+    pack = context.catalog.get("persons")
+    sql = pack.root / "models" / "ads" / "person_card.sql"
+    spec = pack.root / "pack.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("sealed_from: ods.persons.id_number",
+                                                             "sealed_from: ods.people.id_number"), encoding="utf-8")
+    sql.write_text("SELECT person_id, id_number, town FROM ods.persons", encoding="utf-8")
+    context.close()
+    with Context(context.workspace) as again:
+        report = again.run("persons")
+        card = next(s for s in report.steps if s.table == "ads.person_card")
+        assert card.status == "failed" and "ods.people holds no sealed data" in (card.error or "")
+        assert again.vault.keyring.records("ods.people") == []  # no data key made up for the name

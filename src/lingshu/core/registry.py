@@ -36,11 +36,17 @@ class Registry(Generic[T]):
         try:
             return self._items[name]
         except KeyError:
-            known = ", ".join(sorted(self._items)) or "(none)"
-            raise ConfigError(
-                f"unknown {self.kind} {name!r}",
-                hint=f"use one of: {known}",
-            ) from None
+            raise ConfigError(f"unknown {self.kind} {name!r}", hint=f"use one of: {self._names()}") from None
+
+    def known(self, name: str) -> str:
+        """``name`` if registered, else a ValueError naming the choices (for pydantic validators,
+        which report it with the file and line)."""
+        if name not in self._items:
+            raise ValueError(f"unknown {self.kind} {name!r}; use one of: {self._names()}")
+        return name
+
+    def _names(self) -> str:
+        return ", ".join(sorted(self._items)) or "(none)"
 
     def __contains__(self, name: object) -> bool:
         return name in self._items

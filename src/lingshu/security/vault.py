@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lingshu.security.errors import SecurityError
 from lingshu.security.fieldcrypt import FieldCipher
 from lingshu.security.hashing import Tokenizer
 from lingshu.security.keyring import JsonKeyringStore, Keyring
@@ -91,7 +92,14 @@ class Vault:
         # The plaintext lives only between these two calls: the ciphertext of one binding
         # (table, column) in, the ciphertext of another out.
         return _by_group(values, [from_datasets, from_columns, datasets, columns],
-                         lambda v, fd, fc, d, c: self.cipher(d, c).encrypt(self.cipher(fd, fc).decrypt(v)))
+                         lambda v, fd, fc, d, c: self.cipher(d, c).encrypt(self._opener(fd, fc).decrypt(v)))
+
+    def _opener(self, dataset: str, column: str) -> FieldCipher:
+        """The cipher of an existing sealed column; ``cipher`` would make a data key for any name."""
+        if not self.keyring.records(dataset.replace('"', "")):
+            raise SecurityError(f"sealed_from names {dataset}.{column}, but {dataset} holds no sealed data (no data key)",
+                                hint="point sealed_from at a column marked encrypt: true, in a table that has been built")
+        return self.cipher(dataset, column)
 
 
 def _by_group(values: pa.Array, keys: list[pa.Array], fn: Callable[..., pa.Array]) -> pa.Array:

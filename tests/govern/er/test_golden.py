@@ -75,3 +75,14 @@ def test_sql_rule_needs_order_by(con):
     records = pa.table({"record_key": ["a"], "source": ["s"], "updated_at": pa.array([None], pa.date32()), "x": [1]})
     with pytest.raises(GovernError, match="order_by"):
         survive(con, records, _prev({"a": "M1"}), [FieldRule(name="x", rule="sql")], [])
+
+
+def test_golden_step_kind_comes_from_the_kind_registry() -> None:
+    from pydantic import ValidationError
+
+    from lingshu.govern.er.steps import GoldenOptions
+
+    fields = [FieldRule(name="name")]
+    assert GoldenOptions(kind="person_sealed", model="er/m.json", fields=fields).kind == "person_sealed"
+    with pytest.raises(ValidationError, match="unknown ER entity kind 'persn'; use one of: enterprise, person, person_sealed"):
+        GoldenOptions(kind="persn", model="er/m.json", fields=fields)

@@ -30,15 +30,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lingshu.core.errors import PackError
 from lingshu.core.pysteps import py_step
 from lingshu.govern.er.backends import backend_for, standardized
 from lingshu.govern.er.golden import FieldRule, _seq
+from lingshu.govern.er.kinds import KINDS
 from lingshu.govern.er.resolve import Config, Previous, resolve
 from lingshu.govern.er.train import load_model
 from lingshu.pack.spec import StepSpec
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 class GoldenOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["person", "person_sealed", "enterprise"]
+    kind: str = Field(description="entity kind, a name in govern.er.kinds.KINDS (person, person_sealed, enterprise)")
     model: str = Field(description="model JSON, relative to the pack folder")
     threshold: float = Field(0.95, gt=0, le=1)
     review_low: float = Field(0.5, gt=0, le=1)
@@ -61,6 +62,11 @@ class GoldenOptions(BaseModel):
     source_priority: list[str] = Field(default_factory=list)
     fields: list[FieldRule] = Field(min_length=1)
     incremental: bool = True
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, v: str) -> str:
+        return KINDS.known(v)
 
 
 def _table(engine: Engine, name: str) -> pa.Table | None:

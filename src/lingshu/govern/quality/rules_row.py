@@ -165,9 +165,7 @@ class ValidatorRule(RuleSpec):
     @field_validator("validator")
     @classmethod
     def _known(cls, value: str) -> str:
-        if value not in KINDS:
-            raise ValueError(f"unknown validator {value!r}; use one of: {', '.join(KINDS)}")
-        return value
+        return KINDS.known(value)
 
 
 @rule_kind("validator", "校验器（编码/校验位）", ValidatorRule, Dimension.conformity)
