@@ -74,7 +74,8 @@ def id_token() -> Any:
     """身份证号（加密）: same token / same first 17 (the check character differs). Tokens hide the
     digits, so one edit elsewhere cannot be seen. A level for the same region and birth digits
     (id14) was tried and left out: on the er_quality world it linked 12 pairs of different people
-    (precision 0.9981) and found no true pair the other comparisons missed (recall 0.9940 either way)."""
+    (precision 0.9981) and found no true pair the other comparisons missed (recall 0.9940 either way;
+    benchmarks/er_quality.py at e1a244e, which had the level)."""
     return _custom("id_token", "身份证号令牌 ID number token", [
         _null("id_norm"),
         _level("id_norm_l = id_norm_r", "令牌一致 same token"),
