@@ -10,7 +10,10 @@ dws/cg_free_flow, the model dws/cg_segment_15min runs:
 - into a temporary (in-memory) table, and only aggregated (no table), to separate the writer;
 - its 15-minute aggregate alone, as written and in four variants (keys and a count only, an
   INTEGER bucket, sum in place of avg, a BIGINT cast before the sum);
-- inside an explicit transaction, to time the commit and the checkpoint after it.
+- inside an explicit transaction, to time the commit and the checkpoint after it;
+- the writer by column: the model's rows written from the temporary table into the file, one
+  group of columns at a time, compressed (DuckDB's choice) and uncompressed, and two narrower
+  stand-ins for the text columns: the grade as a TINYINT level, an INTEGER segment number.
 
 Prints every timing; nothing is asserted (these machines are shared).
 """
@@ -25,9 +28,22 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from lingshu.analysis.traffic import GRADE_NAMES  # noqa: E402
 from congestion_vs_pandas import PACK, _cpu, _fresh, load_lingshu, make_data, open_lingshu  # noqa: E402
 
 BUCKET = "epoch_us(ts) // 900000000"
+LEVEL = "CAST(list_position({names}, grade) AS TINYINT) AS grade_level".format(
+    names="[" + ", ".join(f"'{g}'" for g in GRADE_NAMES) + "]")
+# name -> columns of the temporary table ``rows`` written into the file
+WRITES = {
+    "segment id and time": "segment_id, ts",
+    "segment number (INTEGER) and time": "segment_no, ts",
+    "grade (text)": "grade",
+    "grade as a TINYINT level": LEVEL,
+    "travel time": "travel_time_s",
+    "samples and records": "samples, records",
+    "every column": "segment_id, ts, travel_time_s, samples, records, grade",
+}
 AS_WRITTEN = "avg(1 / speed_kmh) AS p, CAST(sum(samples) AS BIGINT) AS s, count(*) AS r"
 # name -> (15-minute bucket, aggregates): the model's own first, then the variants
 AGGREGATES = {
@@ -51,6 +67,22 @@ def operators(node: dict, out: dict[str, float]) -> dict[str, float]:
     for child in node.get("children", []):
         operators(child, out)
     return out
+
+
+def write_by_column(engine) -> None:
+    """The writer's cost per group of columns, from the temporary table into the file."""
+    engine.execute("CREATE OR REPLACE TEMP TABLE rows AS SELECT *, CAST(dense_rank() OVER (ORDER BY segment_id) "
+                   "AS INTEGER) AS segment_no FROM segment_15min")
+    for compression in ("auto", "uncompressed"):
+        engine.execute(f"SET force_compression = '{compression}'")
+        for name, columns in WRITES.items():
+            engine.execute("DROP TABLE IF EXISTS dws.written")
+            engine.execute("CHECKPOINT")
+            wall, cpu = timed(engine, f"CREATE TABLE dws.written AS SELECT {columns} FROM rows")
+            print(f"  written, {compression:12s} {name:34s} {wall:5.2f} s  CPU {cpu:5.2f} s")
+    engine.execute("RESET force_compression")
+    engine.execute("DROP TABLE IF EXISTS dws.written")
+    engine.execute("DROP TABLE rows")
 
 
 def main() -> None:
@@ -84,6 +116,7 @@ def profile_model(folder: Path, segments: int, days: int, repeat: int) -> None:
               f"the rest {sum(ops.values()) - ops.get('HASH_GROUP_BY', 0) - ops.get('CREATE_TABLE_AS', 0):.2f} s")
         wall, cpu = timed(engine, f"CREATE OR REPLACE TEMP TABLE segment_15min AS {model}")
         print(f"  into a temporary table               {wall:5.2f} s  CPU {cpu:5.2f} s")
+        write_by_column(engine)
         engine.execute("DROP TABLE segment_15min")
         wall, cpu = timed(engine, f"SELECT count(*), sum(travel_time_s), max(segment_id), max(ts), "
                                   f"count(DISTINCT grade), sum(samples), sum(records) FROM ({model})")
