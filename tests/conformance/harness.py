@@ -22,6 +22,7 @@ from lingshu.connectors.base import RAW
 from lingshu.core.context import Context
 from lingshu.core.runner import run_pack
 from lingshu.core.workspace import Workspace
+from lingshu.security.vault import encrypted_columns
 
 PACKS_ROOT = Path(__file__).resolve().parents[2] / "packs"
 ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
@@ -80,8 +81,8 @@ def run_group(ws: Workspace, group: Group, engine: str) -> Outcome:
 
 def _sealed_columns(spec: Any) -> dict[str, list[str]]:
     """Table -> its sealed columns, as the pack declares them (sources and models)."""
-    out = {s.target: [c.name for c in s.columns if c.encrypt] for s in spec.sources}
-    out.update({m.name: [c.name for c in m.columns if c.encrypt] for m in spec.models})
+    out = {s.target: sorted(encrypted_columns(s.columns)) for s in spec.sources}
+    out.update({m.name: sorted(encrypted_columns(m.columns)) for m in spec.models})
     return out
 
 
